@@ -1,0 +1,1 @@
+//! Model facts and the GPU memory planner.

@@ -1,0 +1,1 @@
+//! Embedded vLLM flag tables (see the helper-owned module).
