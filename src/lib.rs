@@ -1,12 +1,65 @@
 //! vprof: typed vLLM serving profiles, validated, rendered into docker compose files.
+//!
+//! The pipeline, stage by stage; each stage pushes findings into one sink and the run stops
+//! after a stage only if that stage found errors, so one run shows every problem:
+//!
+//! ```text
+//! profile::load      read a file (UTF-8, size limit), parse TOML keeping spans → syntax
+//! check::schema      JSON Schema generated from profile::raw, errors mapped to spans → schema
+//! profile::inherit   resolve `extends` chains and `host = "NAME"`; merge with provenance → extends
+//! profile::resolve   the strict Profile: required values, defaults, target vLLM version
+//! check::rules       semantic checks against vllm:: flag tables and model:: facts
+//! render             minijinja templates → compose.yaml and .env (deterministic)
+//! write              diff preview, --check drift, atomic writes that never lose a file
+//! ```
+//!
+//! `diagnostics` holds the finding type and its printers; `output` is the only module that
+//! writes to the terminal; `exit` maps outcomes to exit codes.
 
+pub mod check;
 pub mod cli;
+pub mod commands;
+pub mod diagnostics;
+pub mod error;
 pub mod exit;
 pub mod model;
+pub mod output;
+pub mod paths;
+pub mod profile;
+pub mod project;
 pub mod vllm;
 
+use cli::{Cli, Command};
+use commands::Context;
+use exit::Outcome;
+
 /// Run one command line; the binary maps the outcome to an exit code.
-pub fn run(cli: cli::Cli) -> exit::Outcome {
-    let _ = cli;
-    exit::Outcome::Success
+pub fn run(cli: Cli) -> Outcome {
+    let printer = output::Printer::from_env();
+    let cwd = match std::env::current_dir() {
+        Ok(cwd) => cwd,
+        Err(err) => {
+            printer.err(&format!(
+                "error: cannot read the working directory: {err}\n"
+            ));
+            return Outcome::Failure;
+        }
+    };
+    let ctx = Context {
+        cwd,
+        printer,
+        format: cli.format,
+    };
+    let result = match &cli.command {
+        Command::Validate { targets } => commands::validate::run(&ctx, targets),
+        Command::Schema { check } => commands::schema::run(&ctx, *check),
+        _ => Err(error::Error::Usage(String::from("not implemented yet"))),
+    };
+    match result {
+        Ok(outcome) => outcome,
+        Err(err) => {
+            printer.err(&format!("error: {err}\n"));
+            Outcome::Failure
+        }
+    }
 }

@@ -1,1 +1,61 @@
-//! Embedded vLLM flag tables (see the helper-owned module).
+//! Embedded vLLM flag tables (temporary stub until the tables land).
+
+/// A vLLM version vprof has a flag table for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Version {
+    V0_11_0,
+    V0_33_0,
+}
+
+impl Version {
+    pub const ALL: &'static [Version] = &[Version::V0_11_0, Version::V0_33_0];
+
+    pub fn newest() -> Version {
+        Version::V0_33_0
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Version::V0_11_0 => "0.11.0",
+            Version::V0_33_0 => "0.33.0",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Version> {
+        let s = s.strip_prefix('v').unwrap_or(s);
+        Version::ALL
+            .iter()
+            .copied()
+            .find(|v| v.as_str() == s || v.as_str().strip_suffix(".0") == Some(s))
+    }
+}
+
+/// What an image reference says about the vLLM version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImageTarget {
+    Pinned(Version),
+    Floating { tag: String },
+    Digest,
+    Unsupported { tag: String },
+}
+
+pub fn image_target(image: &str) -> ImageTarget {
+    let (name, digest) = match image.split_once('@') {
+        Some((n, _)) => (n, true),
+        None => (image, false),
+    };
+    let last = name.rsplit('/').next().unwrap_or(name);
+    let tag = last.split_once(':').map(|(_, t)| t);
+    match tag {
+        Some(t) => match Version::parse(t) {
+            Some(v) => ImageTarget::Pinned(v),
+            None if t == "latest" || t.contains("nightly") => {
+                ImageTarget::Floating { tag: t.into() }
+            }
+            None if digest => ImageTarget::Digest,
+            None => ImageTarget::Unsupported { tag: t.into() },
+        },
+        None if digest => ImageTarget::Digest,
+        None => ImageTarget::Floating { tag: String::new() },
+    }
+}

@@ -1,0 +1,7 @@
+//! One file per family of semantic rules; each is `fn check(&Profile, …, &mut Diagnostics)`.
+
+pub mod gpu;
+pub mod image;
+pub mod secrets;
+pub mod shared;
+pub mod vllm_args;

@@ -1,0 +1,164 @@
+//! `inline-secret`: secret values written into a profile. Profiles are committed and
+//! reviewed; secrets belong in `.env`, referenced as `{ env = "NAME" }`.
+
+use crate::diagnostics::{Check, Diagnostic, Diagnostics};
+use crate::profile::Profile;
+use crate::profile::raw::Secret;
+
+/// Keys whose values are commit hashes, which look random but are not secrets.
+const HASH_KEYS: &[&str] = &["revision", "tokenizer_revision", "code_revision"];
+
+/// Well-known token prefixes (OpenAI-style, Hugging Face, GitHub, Slack, AWS, GitLab).
+const PREFIXES: &[&str] = &[
+    "sk-",
+    "sk_",
+    "hf_",
+    "ghp_",
+    "gho_",
+    "ghs_",
+    "github_pat_",
+    "xoxb-",
+    "xoxp-",
+    "AKIA",
+    "glpat-",
+];
+
+pub fn check(profile: &Profile, diags: &mut Diagnostics) {
+    if let Some(Secret::Literal(_)) = &profile.vllm().api_key {
+        diags.push(
+            Diagnostic::new(Check::InlineSecret, "api_key is written into the profile")
+                .at(profile
+                    .origin("vllm.api_key")
+                    .value_label("secret value in a committed file"))
+                .with_help("write api_key = { env = \"VLLM_API_KEY\" } and put the value in .env"),
+        );
+    }
+    let mut strings = Vec::new();
+    profile.tree.walk_strings(&mut Vec::new(), &mut strings);
+    for (path, node) in strings {
+        if path == "vllm.api_key" {
+            continue;
+        }
+        let last = path.rsplit('.').next().unwrap_or("");
+        if HASH_KEYS.contains(&last) {
+            continue;
+        }
+        let Some(text) = node.as_str() else { continue };
+        let reason = if path.starts_with("deploy.env.") && secret_name(last) && !text.is_empty() {
+            Some(format!("`{last}` holds a secret value"))
+        } else {
+            token_shaped(text).map(|t| {
+                format!(
+                    "`{path}` holds a token-shaped value (`{}…`)",
+                    &t[..t.len().min(4)]
+                )
+            })
+        };
+        if let Some(message) = reason {
+            let help = if path.starts_with("deploy.env.") {
+                format!("list `{last}` in deploy.secrets and put its value in .env")
+            } else {
+                String::from(
+                    "reference an environment variable instead, e.g. { env = \"NAME\" }, and put the value in .env",
+                )
+            };
+            diags.push(
+                Diagnostic::new(Check::InlineSecret, message)
+                    .at(node.origin.value_label("secret value in a committed file"))
+                    .with_help(help),
+            );
+        }
+    }
+}
+
+/// Environment variable names that conventionally hold secrets.
+fn secret_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    [
+        "TOKEN",
+        "SECRET",
+        "PASSWORD",
+        "PASSWD",
+        "API_KEY",
+        "APIKEY",
+        "PRIVATE_KEY",
+        "ACCESS_KEY",
+    ]
+    .iter()
+    .any(|w| upper.contains(w))
+}
+
+/// The first word of `text` that looks like a credential, if any.
+pub fn token_shaped(text: &str) -> Option<&str> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || "-_+/=.".contains(c)))
+        .flat_map(|w| w.split('/'))
+        .find(|word| is_token(word))
+}
+
+fn is_token(word: &str) -> bool {
+    if word.contains("sha256:") {
+        return false;
+    }
+    for p in PREFIXES {
+        if let Some(rest) = word.strip_prefix(p) {
+            if rest.len() >= 16
+                && rest
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_".contains(c))
+            {
+                return true;
+            }
+        }
+    }
+    let body = word.trim_end_matches('=');
+    if body.len() < 32 {
+        return false;
+    }
+    if body.chars().all(|c| c.is_ascii_hexdigit()) {
+        return true;
+    }
+    let base64ish = body
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "+/_-".contains(c));
+    let digits = body.chars().filter(char::is_ascii_digit).count();
+    let upper = body.chars().filter(char::is_ascii_uppercase).count();
+    let lower = body.chars().filter(char::is_ascii_lowercase).count();
+    base64ish && digits >= 2 && upper >= 2 && lower >= 2 && entropy(body) >= 4.0
+}
+
+/// Shannon entropy in bits per character.
+fn entropy(s: &str) -> f64 {
+    let mut counts = [0u32; 256];
+    for b in s.bytes() {
+        counts[usize::from(b)] += 1;
+    }
+    let n = s.len() as f64;
+    counts
+        .iter()
+        .filter(|c| **c > 0)
+        .map(|c| {
+            let p = f64::from(*c) / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::token_shaped;
+
+    #[test]
+    fn tokens_and_look_alikes() {
+        assert!(token_shaped("sk-proj-abcdefghijklmnop1234").is_some());
+        assert!(token_shaped("hf_AbCdEfGhIjKlMnOpQrStUvWx").is_some());
+        assert!(
+            token_shaped("Bearer 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
+                .is_some()
+        );
+        assert!(token_shaped("Qz8xK2mP9vL4nR7tY1wE5uI3oA6sD0fG").is_some());
+        assert!(token_shaped("Qwen/Qwen3-32B-AWQ").is_none());
+        assert!(token_shaped("vllm/vllm-openai@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08").is_none());
+        assert!(token_shaped("~/.cache/huggingface").is_none());
+        assert!(token_shaped("Multi-turn agents: chunked prefill, prefix caching off").is_none());
+    }
+}

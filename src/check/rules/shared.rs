@@ -1,0 +1,69 @@
+//! `gpu-overlap` and `port-conflict`: profiles rendered together run on one host.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostics::{Check, Diagnostic, Diagnostics};
+use crate::profile::Profile;
+
+pub fn check(profiles: &[Profile], diags: &mut Diagnostics) {
+    let mut by_gpu: BTreeMap<&str, Vec<(&Profile, usize)>> = BTreeMap::new();
+    for p in profiles {
+        for (i, id) in p.gpu_ids.iter().enumerate() {
+            by_gpu.entry(id.as_str()).or_default().push((p, i));
+        }
+    }
+    for (gpu, users) in &by_gpu {
+        if users.len() < 2 {
+            continue;
+        }
+        // vLLM's default gpu_memory_utilization is 0.9 (0.11) or 0.92 (0.33).
+        let fraction = |p: &Profile| p.gpu_memory_utilization().unwrap_or(0.9);
+        let total: f64 = users.iter().map(|(p, _)| fraction(p)).sum();
+        if total > 1.0 + 1e-9 {
+            let (first, first_index) = users[0];
+            let mut d = Diagnostic::new(
+                Check::GpuOverlap,
+                format!(
+                    "GPU \"{gpu}\" is shared by {} whose gpu_memory_utilization adds up to {:.2} (> 1.0)",
+                    users.iter().map(|(p, _)| format!("`{}`", p.name)).collect::<Vec<_>>().join(", "),
+                    total
+                ),
+            )
+            .at(first.origin(&format!("deploy.gpu_ids.{first_index}")).value_label(format!("{} of this GPU", fraction(first))));
+            for (p, i) in &users[1..] {
+                d = d.with_secondary(
+                    p.origin(&format!("deploy.gpu_ids.{i}"))
+                        .value_label(format!("{} of this GPU", fraction(p))),
+                );
+            }
+            diags.push(d.with_help(
+                "each vLLM instance claims its fraction of the whole GPU at start-up and sees its neighbours' memory as used: keep the sum at most 1.0",
+            ));
+        }
+    }
+    let mut by_port: BTreeMap<u32, Vec<&Profile>> = BTreeMap::new();
+    for p in profiles {
+        by_port.entry(p.port()).or_default().push(p);
+    }
+    for (port, users) in by_port {
+        if users.len() < 2 {
+            continue;
+        }
+        let mut d = Diagnostic::new(
+            Check::PortConflict,
+            format!(
+                "host port {port} is published by {}",
+                users
+                    .iter()
+                    .map(|p| format!("`{}`", p.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+        .at(users[0].label("deploy.port", "published here"));
+        for p in &users[1..] {
+            d = d.with_secondary(p.label("deploy.port", "and here"));
+        }
+        diags.push(d.with_help("give each service its own deploy.port"));
+    }
+}

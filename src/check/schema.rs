@@ -1,0 +1,277 @@
+//! Structural validation: the generated JSON Schema, run with the `jsonschema` crate, its
+//! errors mapped back onto the TOML spans (the key for unknown keys, the value otherwise).
+
+use std::sync::OnceLock;
+
+use jsonschema::Validator;
+use jsonschema::error::ValidationErrorKind;
+use serde_json::Value;
+
+use crate::diagnostics::{Check, Diagnostic, Diagnostics, did_you_mean};
+use crate::profile::node::Node;
+use crate::profile::raw;
+
+/// Which document a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemaKind {
+    Profile,
+    Host,
+}
+
+/// The profile format's JSON Schema, generated from `profile::raw`.
+pub fn profile_schema() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    SCHEMA.get_or_init(|| generate::<raw::Profile>())
+}
+
+/// Draft-07 (what editors and taplo understand best), with no `null` alternatives: TOML has
+/// no null, an absent key is how a profile leaves a value unset.
+fn generate<T: schemars::JsonSchema>() -> Value {
+    let generator = schemars::generate::SchemaSettings::draft07().into_generator();
+    let mut schema =
+        serde_json::to_value(generator.into_root_schema_for::<T>()).unwrap_or(Value::Bool(true));
+    drop_null(&mut schema);
+    schema
+}
+
+/// Remove the `null` alternatives schemars adds for `Option` fields.
+fn drop_null(schema: &mut Value) {
+    let Value::Object(map) = schema else {
+        if let Value::Array(items) = schema {
+            items.iter_mut().for_each(drop_null);
+        }
+        return;
+    };
+    if let Some(Value::Array(types)) = map.get_mut("type") {
+        types.retain(|t| t != "null");
+        if types.len() == 1 {
+            let only = types.remove(0);
+            map.insert("type".into(), only);
+        }
+    }
+    if let Some(Value::Array(branches)) = map.get_mut("anyOf") {
+        branches.retain(|b| b.get("type").and_then(Value::as_str) != Some("null"));
+        if branches.len() == 1 {
+            if let Some(Value::Object(only)) = branches.pop() {
+                map.remove("anyOf");
+                for (k, v) in only {
+                    map.entry(k).or_insert(v);
+                }
+            }
+        }
+    }
+    for v in map.values_mut() {
+        drop_null(v);
+    }
+}
+
+fn host_schema() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    SCHEMA.get_or_init(|| generate::<raw::Host>())
+}
+
+/// The committed form of the schema: pretty JSON with a trailing newline.
+pub fn profile_schema_text() -> String {
+    let mut text = serde_json::to_string_pretty(profile_schema()).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn validator(kind: SchemaKind) -> Option<&'static Validator> {
+    static PROFILE: OnceLock<Option<Validator>> = OnceLock::new();
+    static HOST: OnceLock<Option<Validator>> = OnceLock::new();
+    let (cell, schema) = match kind {
+        SchemaKind::Profile => (&PROFILE, profile_schema()),
+        SchemaKind::Host => (&HOST, host_schema()),
+    };
+    cell.get_or_init(|| jsonschema::validator_for(schema).ok())
+        .as_ref()
+}
+
+/// Validate one file's tree; every error becomes a located `schema` finding.
+pub fn validate(node: &Node, kind: SchemaKind, diags: &mut Diagnostics) {
+    let Some(validator) = validator(kind) else {
+        return;
+    };
+    let schema = match kind {
+        SchemaKind::Profile => profile_schema(),
+        SchemaKind::Host => host_schema(),
+    };
+    let instance = node.to_json();
+    for error in validator.iter_errors(&instance) {
+        let pointer = error.instance_path().as_str().to_string();
+        let (target, _) = node.locate_pointer(&pointer);
+        let path = dotted(&pointer);
+        match error.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                let known = properties_at(schema, &pointer);
+                for key in unexpected {
+                    let key_node = target.get(key).unwrap_or(target);
+                    let place = if path.is_empty() {
+                        String::from("at the top level")
+                    } else {
+                        format!("in `{path}`")
+                    };
+                    let mut d =
+                        Diagnostic::new(Check::Schema, format!("unknown key `{key}` {place}"))
+                            .at(key_node.origin.key_label("unknown key"));
+                    if let Some(s) = did_you_mean(key, known.iter().map(String::as_str)) {
+                        d = d.with_help(format!("did you mean `{s}`?"));
+                    } else if !known.is_empty() {
+                        d = d.with_help(format!("expected one of: {}", known.join(", ")));
+                    }
+                    diags.push(d);
+                }
+            }
+            ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
+                let expected = describe_alternatives(schema, &pointer);
+                diags.push(
+                    Diagnostic::new(
+                        Check::Schema,
+                        format!("`{path}` has the wrong type or value"),
+                    )
+                    .at(target.origin.value_label(format!("expected {expected}"))),
+                );
+            }
+            _ => {
+                let what = if path.is_empty() {
+                    String::from("profile")
+                } else {
+                    format!("`{path}`")
+                };
+                diags.push(
+                    Diagnostic::new(Check::Schema, format!("{what}: {}", error.masked()))
+                        .at(target.origin.value_label(short_reason(error.kind()))),
+                );
+            }
+        }
+    }
+}
+
+fn short_reason(kind: &ValidationErrorKind) -> String {
+    match kind {
+        ValidationErrorKind::Type { kind } => format!("expected {}", type_kind_name(kind)),
+        ValidationErrorKind::Minimum { limit } => format!("must be at least {limit}"),
+        ValidationErrorKind::Maximum { limit } => format!("must be at most {limit}"),
+        ValidationErrorKind::ExclusiveMinimum { limit } => format!("must be greater than {limit}"),
+        ValidationErrorKind::ExclusiveMaximum { limit } => format!("must be less than {limit}"),
+        ValidationErrorKind::Pattern { pattern } => format!("must match {pattern}"),
+        ValidationErrorKind::MinLength { limit } => {
+            format!("must have at least {limit} characters")
+        }
+        _ => String::from("invalid value"),
+    }
+}
+
+fn type_kind_name(kind: &jsonschema::error::TypeKind) -> String {
+    match kind {
+        jsonschema::error::TypeKind::Single(t) => type_name(&t.to_string()).to_string(),
+        jsonschema::error::TypeKind::Multiple(ts) => {
+            let names: Vec<String> = ts
+                .iter()
+                .map(|t| type_name(&t.to_string()).to_string())
+                .collect();
+            names.join(" or ")
+        }
+    }
+}
+
+/// JSON type names in TOML terms.
+fn type_name(json: &str) -> &str {
+    match json {
+        "object" => "a table",
+        "array" => "an array",
+        "string" => "a string",
+        "integer" => "an integer",
+        "number" => "a number",
+        "boolean" => "a boolean",
+        "null" => "a value",
+        other => other,
+    }
+}
+
+/// `/vllm/max_model_len` → `vllm.max_model_len`.
+fn dotted(pointer: &str) -> String {
+    pointer.split('/').skip(1).collect::<Vec<_>>().join(".")
+}
+
+/// Follow `$ref`s into `$defs`.
+fn deref<'a>(root: &'a Value, mut schema: &'a Value) -> &'a Value {
+    for _ in 0..16 {
+        match schema.get("$ref").and_then(Value::as_str) {
+            Some(r) => match r.strip_prefix('#').and_then(|p| root.pointer(p)) {
+                Some(target) => schema = target,
+                None => break,
+            },
+            None => break,
+        }
+    }
+    schema
+}
+
+/// The sub-schemas an instance at `pointer` may match (through refs and anyOf branches).
+fn schemas_at<'a>(root: &'a Value, pointer: &str) -> Vec<&'a Value> {
+    let mut current = vec![deref(root, root)];
+    for part in pointer.split('/').skip(1) {
+        let mut next = Vec::new();
+        for s in expand(root, &current) {
+            if let Some(p) = s.get("properties").and_then(|p| p.get(part)) {
+                next.push(deref(root, p));
+            } else if let Some(items) = s.get("items") {
+                if part.parse::<usize>().is_ok() {
+                    next.push(deref(root, items));
+                }
+            }
+        }
+        current = next;
+    }
+    expand(root, &current)
+}
+
+fn expand<'a>(root: &'a Value, schemas: &[&'a Value]) -> Vec<&'a Value> {
+    let mut out = Vec::new();
+    for s in schemas {
+        let s = deref(root, s);
+        match s
+            .get("anyOf")
+            .or_else(|| s.get("oneOf"))
+            .and_then(Value::as_array)
+        {
+            Some(branches) => out.extend(branches.iter().map(|b| deref(root, b))),
+            None => out.push(s),
+        }
+    }
+    out
+}
+
+/// Known keys of the table at `pointer`, for "did you mean".
+fn properties_at(root: &Value, pointer: &str) -> Vec<String> {
+    let mut keys: Vec<String> = schemas_at(root, pointer)
+        .iter()
+        .filter_map(|s| s.get("properties").and_then(Value::as_object))
+        .flat_map(|p| p.keys().cloned())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// "an integer or a string" for the alternatives allowed at `pointer`.
+fn describe_alternatives(root: &Value, pointer: &str) -> String {
+    let mut names: Vec<String> = schemas_at(root, pointer)
+        .iter()
+        .map(|b| {
+            let t = b.get("type").and_then(Value::as_str).unwrap_or("value");
+            let mut name = type_name(t).to_string();
+            if let Some(pattern) = b.get("pattern").and_then(Value::as_str) {
+                name.push_str(&format!(" matching {pattern}"));
+            }
+            name
+        })
+        .collect();
+    names.dedup();
+    if names.is_empty() {
+        return String::from("another type");
+    }
+    names.join(" or ")
+}

@@ -1,0 +1,106 @@
+//! The stable names of every check, their default levels and one-line descriptions.
+
+use std::fmt;
+
+/// How serious a finding is; `Off` findings are dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Off,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Off => "off",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Level> {
+        match s {
+            "off" => Some(Level::Off),
+            "warning" => Some(Level::Warning),
+            "error" => Some(Level::Error),
+            _ => None,
+        }
+    }
+}
+
+macro_rules! checks {
+    ($($variant:ident => $name:literal, $level:ident, $desc:literal;)*) => {
+        /// A check: a stable kebab-case name used in output, docs and `vprof.toml` `[checks]`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Check { $($variant),* }
+
+        impl Check {
+            pub const ALL: &'static [Check] = &[$(Check::$variant),*];
+
+            pub fn name(self) -> &'static str {
+                match self { $(Check::$variant => $name),* }
+            }
+
+            pub fn default_level(self) -> Level {
+                match self { $(Check::$variant => Level::$level),* }
+            }
+
+            pub fn description(self) -> &'static str {
+                match self { $(Check::$variant => $desc),* }
+            }
+        }
+    };
+}
+
+checks! {
+    Syntax => "syntax", Error, "the file is not valid TOML (or not UTF-8)";
+    Schema => "schema", Error, "wrong types, unknown keys, out-of-range or missing values";
+    Extends => "extends", Error, "`extends` names a missing profile or forms a cycle";
+    Host => "host", Error, "`host = \"NAME\"` names no file in hosts/, or that file is invalid";
+    GpuMemoryCeiling => "gpu-memory-ceiling", Error, "gpu_memory_utilization above the project ceiling";
+    ParallelismGpuCount => "parallelism-gpu-count", Error, "TP x PP differs from the GPUs assigned, or GPU ids are duplicated or beyond the host";
+    TpDividesHeads => "tp-divides-heads", Error, "attention heads or quantization groups not divisible by TP";
+    WeightsFit => "weights-fit", Error, "the weights do not fit the GPU memory budget";
+    KvCacheFit => "kv-cache-fit", Error, "one max_model_len sequence does not fit the KV cache";
+    ContextLength => "context-length", Error, "max_model_len beyond the model's context times rope scaling";
+    ModelFacts => "model-facts", Warning, "model facts needed by a check are not known";
+    UnknownVllmArg => "unknown-vllm-arg", Error, "a [vllm] key the target vLLM version does not have";
+    RemovedVllmArg => "removed-vllm-arg", Error, "a [vllm] key removed or renamed in the target vLLM version";
+    VllmArgValue => "vllm-arg-value", Error, "a [vllm] value of the wrong type, not among the choices, or unknown to vLLM's registries";
+    DeprecatedVllmArg => "deprecated-vllm-arg", Warning, "a [vllm] key that the target vLLM version marks as deprecated";
+    InlineSecret => "inline-secret", Error, "a secret value written into a profile";
+    UnpinnedImage => "unpinned-image", Warning, "an image with a `latest`, `nightly` or missing tag";
+    VllmVersion => "vllm-version", Error, "the image tag names a vLLM version vprof has no flag table for";
+    GpuOverlap => "gpu-overlap", Error, "services sharing a GPU whose memory fractions add up to more than 1";
+    PortConflict => "port-conflict", Error, "services rendered together that publish the same host port";
+}
+
+impl Check {
+    pub fn from_name(name: &str) -> Option<Check> {
+        Check::ALL.iter().copied().find(|c| c.name() == name)
+    }
+}
+
+impl fmt::Display for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Check;
+
+    #[test]
+    fn names_are_unique_kebab_case() {
+        let mut names: Vec<&str> = Check::ALL.iter().map(|c| c.name()).collect();
+        for n in &names {
+            assert!(n.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{n}");
+        }
+        names.sort_unstable();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(before, names.len());
+    }
+}

@@ -1,0 +1,224 @@
+//! Loading profiles and resolving `extends` chains (child wins, tables merge key by key),
+//! plus `host = "NAME"` references into `hosts/`. Each file is read, parsed and
+//! schema-checked once per run, however many profiles share it.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::check::schema::{self, SchemaKind};
+use crate::diagnostics::{Check, Diagnostic, Diagnostics, FileId, SourceMap, did_you_mean};
+use crate::error::Error;
+use crate::profile::load::{self, LoadedText};
+use crate::profile::node::{Node, Value};
+use crate::profile::resolve::{self, Profile};
+use crate::project::Project;
+
+/// Longest `extends` chain accepted; deeper chains are almost certainly a mistake.
+const MAX_CHAIN: usize = 32;
+
+/// A parsed, schema-checked file.
+#[derive(Debug, Clone)]
+struct Parsed {
+    file: FileId,
+    node: Node,
+    /// False when the file has syntax or schema errors.
+    valid: bool,
+}
+
+/// Reads profiles of one project, sharing sources and findings across them.
+#[derive(Debug)]
+pub struct Loader<'p> {
+    pub project: &'p Project,
+    pub cwd: PathBuf,
+    pub sources: SourceMap,
+    pub diags: Diagnostics,
+    files: HashMap<PathBuf, Option<Parsed>>,
+}
+
+impl<'p> Loader<'p> {
+    pub fn new(project: &'p Project, cwd: PathBuf, sources: SourceMap, diags: Diagnostics) -> Self {
+        Loader {
+            project,
+            cwd,
+            sources,
+            diags,
+            files: HashMap::new(),
+        }
+    }
+
+    fn parse_file(&mut self, path: &Path, kind: SchemaKind) -> Result<Option<Parsed>, Error> {
+        let key = path.to_path_buf();
+        if let Some(cached) = self.files.get(&key) {
+            return Ok(cached.clone());
+        }
+        let display = crate::paths::display(path, &self.cwd);
+        let parsed = match load::read_source(path, &display, &mut self.sources, &mut self.diags)? {
+            LoadedText::Invalid => None,
+            LoadedText::Text(file) => {
+                load::parse(file, &self.sources, &mut self.diags).map(|node| {
+                    let before = self.diags.error_count();
+                    schema::validate(&node, kind, &mut self.diags);
+                    let valid = self.diags.error_count() == before;
+                    Parsed { file, node, valid }
+                })
+            }
+        };
+        self.files.insert(key, parsed.clone());
+        Ok(parsed)
+    }
+
+    /// Parse and schema-check a file without building a profile from it (partials).
+    pub fn check_only(&mut self, path: &Path) -> Result<(), Error> {
+        self.parse_file(path, SchemaKind::Profile).map(|_| ())
+    }
+
+    /// Load the profile at `path` (named `name`), resolve its chain and host, and build it.
+    /// `Ok(None)` means findings were reported that stop this profile from being built.
+    pub fn profile(&mut self, path: &Path, name: &str) -> Result<Option<Profile>, Error> {
+        let Some(leaf) = self.parse_file(path, SchemaKind::Profile)? else {
+            return Ok(None);
+        };
+        let mut chain = vec![(path.to_path_buf(), leaf)];
+        let mut valid = chain[0].1.valid;
+        loop {
+            let (current_path, current) = &chain[chain.len() - 1];
+            let Some(ext) = current.node.get("extends") else {
+                break;
+            };
+            let Some(parent_name) = ext.as_str() else {
+                break;
+            };
+            let dir = current_path.parent().unwrap_or(Path::new("."));
+            let parent_path = dir.join(format!("{parent_name}.toml"));
+            if let Some(pos) = chain.iter().position(|(p, _)| *p == parent_path) {
+                let mut names: Vec<String> = chain[pos..].iter().map(|(p, _)| stem(p)).collect();
+                names.push(stem(&parent_path));
+                self.diags.push(
+                    Diagnostic::new(
+                        Check::Extends,
+                        format!("`extends` forms a cycle: {}", names.join(" → ")),
+                    )
+                    .at(ext.origin.value_label("this closes the cycle"))
+                    .with_help("remove `extends` from one of these profiles"),
+                );
+                return Ok(None);
+            }
+            if chain.len() >= MAX_CHAIN {
+                self.diags.push(
+                    Diagnostic::new(
+                        Check::Extends,
+                        format!("`extends` chain longer than {MAX_CHAIN} profiles"),
+                    )
+                    .at(ext.origin.value_label("chain continues here")),
+                );
+                return Ok(None);
+            }
+            if !parent_path.is_file() {
+                let mut names: Vec<String> = chain.iter().map(|(p, _)| stem(p)).collect();
+                names.push(parent_name.to_string());
+                let mut d = Diagnostic::new(
+                    Check::Extends,
+                    format!(
+                        "`extends` names a missing profile: {} ({} does not exist)",
+                        names.join(" → "),
+                        crate::paths::display(&parent_path, &self.cwd)
+                    ),
+                )
+                .at(ext.origin.value_label("no such profile"));
+                let siblings = profile_stems(dir);
+                if let Some(s) = did_you_mean(parent_name, siblings.iter().map(String::as_str)) {
+                    d = d.with_help(format!("did you mean `{s}`?"));
+                }
+                self.diags.push(d);
+                return Ok(None);
+            }
+            let Some(parent) = self.parse_file(&parent_path, SchemaKind::Profile)? else {
+                return Ok(None);
+            };
+            valid &= parent.valid;
+            chain.push((parent_path, parent));
+        }
+        if !valid {
+            return Ok(None);
+        }
+        // Merge from the root of the chain down to the leaf.
+        let mut iter = chain.iter().rev();
+        let Some((_, root)) = iter.next() else {
+            return Ok(None);
+        };
+        let mut merged = root.node.clone();
+        for (_, child) in iter {
+            merged.merge(&child.node);
+        }
+        if !self.graft_host(&mut merged)? {
+            return Ok(None);
+        }
+        let files: Vec<FileId> = chain.iter().map(|(_, p)| p.file).collect();
+        Ok(resolve::build(
+            name,
+            path,
+            files,
+            merged,
+            self.project,
+            &mut self.diags,
+        ))
+    }
+
+    /// Replace `host = "NAME"` by the table of `hosts/NAME.toml` (keeping that file's spans).
+    fn graft_host(&mut self, merged: &mut Node) -> Result<bool, Error> {
+        let Value::Table(table) = &mut merged.value else {
+            return Ok(true);
+        };
+        let Some(host) = table.get("host") else {
+            return Ok(true);
+        };
+        let Some(host_name) = host.as_str().map(str::to_string) else {
+            return Ok(true);
+        };
+        let path = self.project.hosts_dir.join(format!("{host_name}.toml"));
+        if !path.is_file() {
+            let mut d = Diagnostic::new(
+                Check::Host,
+                format!(
+                    "host `{host_name}` not found: {} does not exist",
+                    crate::paths::display(&path, &self.cwd)
+                ),
+            )
+            .at(host.origin.value_label("no such host"));
+            let known = profile_stems(&self.project.hosts_dir);
+            if let Some(s) = did_you_mean(&host_name, known.iter().map(String::as_str)) {
+                d = d.with_help(format!("did you mean `{s}`?"));
+            }
+            self.diags.push(d);
+            return Ok(false);
+        }
+        let Some(parsed) = self.parse_file(&path, SchemaKind::Host)? else {
+            return Ok(false);
+        };
+        if !parsed.valid {
+            return Ok(false);
+        }
+        table.insert("host".into(), parsed.node);
+        Ok(true)
+    }
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Names of the `.toml` files in a directory (for suggestions).
+pub fn profile_stems(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .map(|p| stem(&p))
+        .collect();
+    names.sort();
+    names
+}

@@ -1,0 +1,201 @@
+//! What users write: the profile format as serde + schemars types.
+//!
+//! Every field is optional here because a partial may set any subset; what a renderable
+//! profile must have is checked after `extends` is resolved (see `resolve.rs`). Doc comments
+//! become the descriptions of `schemas/profile.schema.json`.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::model::ModelTable;
+
+/// A vLLM serving profile: one docker compose service running `vllm/vllm-openai`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "vprof profile")]
+pub struct Profile {
+    /// A profile or partial (`_name`) in the same directory, without `.toml`, whose values this
+    /// profile starts from. Tables merge key by key; this file wins.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$"))]
+    pub extends: Option<String>,
+    /// What this configuration is for (shown by `vprof list` and in rendered headers).
+    pub description: Option<String>,
+    /// The GPU host: a table, or the name of a file in `hosts/` (without `.toml`).
+    pub host: Option<HostSpec>,
+    /// How the service is deployed with docker compose.
+    pub deploy: Option<Deploy>,
+    /// `vllm serve` arguments, named as vLLM names them (`--max-model-len` is `max_model_len`).
+    /// Keys not listed here are checked against the flag table of the target vLLM version.
+    pub vllm: Option<Vllm>,
+    /// Model facts for the memory planner, overriding the local Hugging Face cache and the
+    /// built-in catalog.
+    pub model: Option<ModelTable>,
+}
+
+/// A host inline, or by name.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum HostSpec {
+    /// The name of `hosts/NAME.toml`.
+    Name(#[schemars(regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"))] String),
+    /// The host described inline.
+    Inline(Host),
+}
+
+/// The GPU inventory of a host (also the format of `hosts/NAME.toml`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Host {
+    /// Number of GPUs on the host; GPU ids run from 0 to gpu_count - 1.
+    #[schemars(range(min = 1, max = 1024))]
+    pub gpu_count: Option<u32>,
+    /// Memory of one GPU in GiB (2^30 bytes), e.g. 23.99 for a 24564 MiB RTX 4090.
+    #[schemars(extend("exclusiveMinimum" = 0, "maximum" = 4096))]
+    pub gpu_memory_gib: Option<f64>,
+    /// Memory of one GPU in MiB as `nvidia-smi` prints it (alternative to gpu_memory_gib).
+    #[schemars(range(min = 1, max = 4194304))]
+    pub gpu_memory_mib: Option<u64>,
+    /// GPU model, for humans (e.g. "RTX 4090").
+    pub gpu_name: Option<String>,
+}
+
+/// The docker compose side of the service.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Deploy {
+    /// Compose service name (default: the profile name with `_` as `-`).
+    #[schemars(regex(pattern = r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$"))]
+    pub service: Option<String>,
+    /// Container image; its tag selects the vLLM version whose flags apply
+    /// (`vllm/vllm-openai:v0.11.0`).
+    #[schemars(length(min = 1))]
+    pub image: Option<String>,
+    /// Container name (default: none, compose chooses).
+    #[schemars(regex(pattern = r"^[a-zA-Z0-9][a-zA-Z0-9_.-]+$"))]
+    pub container_name: Option<String>,
+    /// Physical GPU ids given to the container; their count must equal TP x PP.
+    pub gpu_ids: Option<Vec<String>>,
+    /// Host port published for the OpenAI-compatible API (the container listens on 8000).
+    #[schemars(range(min = 1, max = 65535))]
+    pub port: Option<u32>,
+    /// Host address the port is bound to (default: all interfaces).
+    pub bind_address: Option<String>,
+    /// Shared memory size for the container (`16gb`); needed with TP x PP > 1 unless ipc = "host".
+    #[schemars(regex(pattern = r"^[0-9]+(\.[0-9]+)?\s*([bkmgBKMG]|[kmgKMG][bB])?$"))]
+    pub shm_size: Option<String>,
+    /// IPC mode, e.g. "host".
+    pub ipc: Option<String>,
+    /// Host directory of the Hugging Face cache, mounted at /root/.cache/huggingface.
+    pub hf_cache: Option<String>,
+    /// Names of environment variables holding secrets (values live in .env, never here).
+    pub secrets: Option<Vec<SecretName>>,
+    /// Plain environment variables for the container.
+    pub env: Option<BTreeMap<String, String>>,
+    /// Extra volumes in compose short syntax (`./data:/data:ro`).
+    pub volumes: Option<Vec<String>>,
+    /// Healthcheck start period: how long model loading may take (default "600s").
+    #[schemars(regex(pattern = r"^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$"))]
+    pub start_period: Option<String>,
+}
+
+/// An environment variable name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+#[serde(transparent)]
+pub struct SecretName(#[schemars(regex(pattern = r"^[A-Za-z_][A-Za-z0-9_]*$"))] pub String);
+
+/// A reference to a secret held in an environment variable: `{ env = "VLLM_API_KEY" }`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecretRef {
+    /// The variable's name; its value lives in `.env`.
+    #[schemars(regex(pattern = r"^[A-Za-z_][A-Za-z0-9_]*$"))]
+    pub env: String,
+}
+
+/// A secret: an environment reference. A literal string is accepted by the schema only so
+/// that the `inline-secret` check can point at it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Secret {
+    Ref(SecretRef),
+    Literal(String),
+}
+
+/// An integer, or vLLM's human-readable form (`128k` = 128000, `128K` = 131072).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum HumanInt {
+    Int(#[schemars(range(min = 1))] u64),
+    Text(#[schemars(regex(pattern = r"^([0-9]+(\.[0-9]+)?[kKmMgG]?|auto|-1)$"))] String),
+}
+
+/// One string or several.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// `vllm serve` arguments. The common ones are typed here; any other key is one of vLLM's
+/// own argument names, checked against the target version's flag table.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+pub struct Vllm {
+    /// Hugging Face model id or path (rendered as `--model`).
+    #[schemars(length(min = 1))]
+    pub model: Option<String>,
+    /// Name(s) the API serves the model under.
+    pub served_model_name: Option<OneOrMany>,
+    /// Model revision (a branch, tag or commit hash).
+    pub revision: Option<String>,
+    /// Tokenizer revision.
+    pub tokenizer_revision: Option<String>,
+    /// Tensor parallel size (`-tp`).
+    #[schemars(range(min = 1, max = 1024))]
+    pub tensor_parallel_size: Option<u32>,
+    /// Pipeline parallel size (`-pp`).
+    #[schemars(range(min = 1, max = 1024))]
+    pub pipeline_parallel_size: Option<u32>,
+    /// Fraction of each GPU's memory vLLM may use, in (0, 1].
+    #[schemars(extend("exclusiveMinimum" = 0, "maximum" = 1))]
+    pub gpu_memory_utilization: Option<f64>,
+    /// Maximum context length (prompt + output) in tokens.
+    pub max_model_len: Option<HumanInt>,
+    /// Maximum number of sequences per iteration.
+    #[schemars(range(min = 1))]
+    pub max_num_seqs: Option<u64>,
+    /// Maximum number of batched tokens per iteration.
+    pub max_num_batched_tokens: Option<HumanInt>,
+    /// Data type of the KV cache (`auto`, `fp8`, ...).
+    pub kv_cache_dtype: Option<String>,
+    /// Quantization method of the weights (`awq_marlin`, `fp8`, ...).
+    pub quantization: Option<String>,
+    /// Data type of weights and activations (`auto`, `half`, `bfloat16`, ...).
+    pub dtype: Option<String>,
+    /// Chunked prefill: absent = vLLM's default; false renders the negative flag.
+    pub enable_chunked_prefill: Option<bool>,
+    /// Prefix caching (on by default in vLLM's V1 engine): false renders
+    /// `--no-enable-prefix-caching`.
+    pub enable_prefix_caching: Option<bool>,
+    /// Let the model choose tools; needs tool_call_parser.
+    pub enable_auto_tool_choice: Option<bool>,
+    /// Tool-call parser name (checked against vLLM's registry).
+    pub tool_call_parser: Option<String>,
+    /// Reasoning parser name (checked against vLLM's registry).
+    pub reasoning_parser: Option<String>,
+    /// Allow custom model code from the hub.
+    pub trust_remote_code: Option<bool>,
+    /// API key, as an environment reference: `{ env = "VLLM_API_KEY" }`.
+    pub api_key: Option<Secret>,
+    /// Overrides of the model's Hugging Face config (e.g. `rope_scaling`), rendered as JSON.
+    pub hf_overrides: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Speculative decoding configuration, rendered as JSON.
+    pub speculative_config: Option<serde_json::Map<String, serde_json::Value>>,
+    /// torch.compile / CUDA graph configuration, rendered as JSON.
+    pub compilation_config: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Any other `vllm serve` argument of the target version, by its own name.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, serde_json::Value>,
+}

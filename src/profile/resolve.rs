@@ -1,0 +1,204 @@
+//! The strict, resolved profile that checks and rendering consume: required values present,
+//! defaults applied, the target vLLM version decided, every value still locatable.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Check, Diagnostic, Diagnostics, FileId, Label};
+use crate::profile::node::{Node, Origin};
+use crate::profile::raw::{self, HostSpec};
+use crate::project::Project;
+use crate::vllm::{ImageTarget, Version, image_target};
+
+/// Default host port of the OpenAI-compatible API.
+pub const DEFAULT_PORT: u32 = 8000;
+
+/// The GPU host a profile runs on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Host {
+    pub gpu_count: u32,
+    /// GiB (2^30 bytes) of one GPU.
+    pub gpu_memory_gib: Option<f64>,
+    pub gpu_name: Option<String>,
+}
+
+/// A profile after `extends`, with the values vprof needs.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    /// The name commands take (file stem).
+    pub name: String,
+    pub path: PathBuf,
+    /// The files of the chain, the profile itself first.
+    pub files: Vec<FileId>,
+    /// The merged tree: every value with its origin.
+    pub tree: Node,
+    /// The merged typed values.
+    pub raw: raw::Profile,
+    pub service: String,
+    pub image: String,
+    pub model: String,
+    pub gpu_ids: Vec<String>,
+    pub tensor_parallel_size: u32,
+    pub pipeline_parallel_size: u32,
+    pub host: Option<Host>,
+    /// The flag table that applies.
+    pub version: Version,
+    pub image_target: ImageTarget,
+}
+
+impl Profile {
+    pub fn file(&self) -> FileId {
+        self.files[0]
+    }
+
+    /// The node at a dotted path (`vllm.max_model_len`).
+    pub fn node(&self, dotted: &str) -> Option<&Node> {
+        self.tree.lookup(dotted.split('.'))
+    }
+
+    /// The origin of a value, or of the profile file's start when it is not set anywhere.
+    pub fn origin(&self, dotted: &str) -> Origin {
+        self.node(dotted).map_or_else(
+            || Origin {
+                file: self.file(),
+                span: 0..0,
+                key_span: None,
+            },
+            |n| n.origin.clone(),
+        )
+    }
+
+    /// A label on `key = value` of a path, or the file start.
+    pub fn label(&self, dotted: &str, message: impl Into<String>) -> Label {
+        self.origin(dotted).line_label(message)
+    }
+
+    pub fn vllm(&self) -> &raw::Vllm {
+        static EMPTY: std::sync::OnceLock<raw::Vllm> = std::sync::OnceLock::new();
+        self.raw
+            .vllm
+            .as_ref()
+            .unwrap_or_else(|| EMPTY.get_or_init(raw::Vllm::default))
+    }
+
+    pub fn deploy(&self) -> &raw::Deploy {
+        static EMPTY: std::sync::OnceLock<raw::Deploy> = std::sync::OnceLock::new();
+        self.raw
+            .deploy
+            .as_ref()
+            .unwrap_or_else(|| EMPTY.get_or_init(raw::Deploy::default))
+    }
+
+    pub fn port(&self) -> u32 {
+        self.deploy().port.unwrap_or(DEFAULT_PORT)
+    }
+
+    pub fn gpu_memory_utilization(&self) -> Option<f64> {
+        self.vllm().gpu_memory_utilization
+    }
+}
+
+/// Build the strict profile; missing required values are `schema` findings.
+pub fn build(
+    name: &str,
+    path: &Path,
+    files: Vec<FileId>,
+    tree: Node,
+    project: &Project,
+    diags: &mut Diagnostics,
+) -> Option<Profile> {
+    let leaf = files[0];
+    let raw: raw::Profile = match serde_json::from_value(tree.to_json()) {
+        Ok(raw) => raw,
+        Err(err) => {
+            diags.push(
+                Diagnostic::new(
+                    Check::Schema,
+                    format!("profile does not match the format: {err}"),
+                )
+                .at(Label::new(leaf, 0..0, "in this profile")),
+            );
+            return None;
+        }
+    };
+    let mut missing = |what: &str, help: &str| {
+        diags.push(
+            Diagnostic::new(Check::Schema, format!("missing `{what}`"))
+                .at(Label::new(
+                    leaf,
+                    0..0,
+                    format!("`{what}` is not set by this profile or any profile it extends"),
+                ))
+                .with_help(help.to_string()),
+        );
+    };
+    let deploy = raw.deploy.clone().unwrap_or_default();
+    let vllm = raw.vllm.clone().unwrap_or_default();
+    let image = deploy.image.clone();
+    let model = vllm.model.clone();
+    let gpu_ids = deploy.gpu_ids.clone();
+    if image.is_none() {
+        missing(
+            "deploy.image",
+            "e.g. image = \"vllm/vllm-openai:v0.11.0\" in [deploy]",
+        );
+    }
+    if model.is_none() {
+        missing("vllm.model", "e.g. model = \"Qwen/Qwen3-8B\" in [vllm]");
+    }
+    if gpu_ids.is_none() {
+        missing(
+            "deploy.gpu_ids",
+            "e.g. gpu_ids = [\"0\", \"1\"] in [deploy]: one id per GPU, TP x PP in all",
+        );
+    }
+    let host = match &raw.host {
+        Some(HostSpec::Inline(h)) => {
+            let gib = h
+                .gpu_memory_gib
+                .or(h.gpu_memory_mib.map(|mib| mib as f64 / 1024.0));
+            match h.gpu_count {
+                Some(count) => Some(Host {
+                    gpu_count: count,
+                    gpu_memory_gib: gib,
+                    gpu_name: h.gpu_name.clone(),
+                }),
+                None => {
+                    missing(
+                        "host.gpu_count",
+                        "the number of GPUs on the host, e.g. gpu_count = 2 in [host]",
+                    );
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+    let (Some(image), Some(model), Some(gpu_ids)) = (image, model, gpu_ids) else {
+        return None;
+    };
+    let image_target = image_target(&image);
+    let version = match &image_target {
+        ImageTarget::Pinned(v) => *v,
+        _ => project.vllm_version.unwrap_or_else(Version::newest),
+    };
+    let service = deploy
+        .service
+        .clone()
+        .unwrap_or_else(|| name.replace('_', "-"));
+    Some(Profile {
+        name: name.to_string(),
+        path: path.to_path_buf(),
+        files,
+        tensor_parallel_size: vllm.tensor_parallel_size.unwrap_or(1),
+        pipeline_parallel_size: vllm.pipeline_parallel_size.unwrap_or(1),
+        tree,
+        raw,
+        service,
+        image,
+        model,
+        gpu_ids,
+        host,
+        version,
+        image_target,
+    })
+}
