@@ -90,15 +90,14 @@ fn secret_name(name: &str) -> bool {
 
 /// The first word of `text` that looks like a credential, if any.
 pub fn token_shaped(text: &str) -> Option<&str> {
-    text.split(|c: char| !(c.is_ascii_alphanumeric() || "-_+/=.".contains(c)))
-        .flat_map(|w| w.split('/'))
+    text.split(|c: char| c.is_whitespace() || ",;\"'".contains(c))
+        // An image digest (`@sha256:<hex>`) is random by design and public.
+        .map(|w| w.find("sha256:").map_or(w, |at| &w[..at]))
+        .flat_map(|w| w.split(|c: char| !(c.is_ascii_alphanumeric() || "-_+=.".contains(c))))
         .find(|word| is_token(word))
 }
 
 fn is_token(word: &str) -> bool {
-    if word.contains("sha256:") {
-        return false;
-    }
     for p in PREFIXES {
         if let Some(rest) = word.strip_prefix(p) {
             if rest.len() >= 16
