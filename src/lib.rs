@@ -53,6 +53,8 @@ pub fn run(cli: Cli) -> Outcome {
     let result = match &cli.command {
         Command::Validate { targets } => commands::validate::run(&ctx, targets),
         Command::Schema { check } => commands::schema::run(&ctx, *check),
+        Command::Show { name } => commands::show::run(&ctx, name),
+        Command::List => commands::list::run(&ctx),
         _ => Err(error::Error::Usage(String::from("not implemented yet"))),
     };
     match result {

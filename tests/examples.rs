@@ -29,7 +29,10 @@ fn every_example_validates_clean() {
             count += 1;
         }
     }
-    assert!(count >= 3, "expected at least three examples, found {count}");
+    assert!(
+        count >= 3,
+        "expected at least three examples, found {count}"
+    );
 }
 
 #[test]
