@@ -100,6 +100,7 @@ pub fn run(ctx: &Context, name: &str) -> Result<Outcome, Error> {
             let width = rows
                 .iter()
                 .map(|(l, _)| l.chars().count())
+                .filter(|w| *w <= 60)
                 .max()
                 .unwrap_or(0);
             for (left, right) in rows {
