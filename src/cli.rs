@@ -60,6 +60,14 @@ pub enum Command {
     List,
     /// The GPU memory plan of a profile: weights, overhead, KV cache, concurrency, verdict.
     Plan { name: String },
+    /// Expand a grid of settings over a base profile; write the points that would start.
+    Sweep {
+        /// The grid file (`base`, `[grid]` lists, `[[points]]`).
+        grid: PathBuf,
+        /// Directory for the generated profiles.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Print the JSON Schema of the profile format.
     Schema {
         /// Fail when schemas/profile.schema.json differs from the generated schema.

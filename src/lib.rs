@@ -55,6 +55,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Schema { check } => commands::schema::run(&ctx, *check),
         Command::Show { name } => commands::show::run(&ctx, name),
         Command::List => commands::list::run(&ctx),
+        Command::Sweep { grid, out } => commands::sweep::run(&ctx, grid, out),
         _ => Err(error::Error::Usage(String::from("not implemented yet"))),
     };
     match result {

@@ -1,7 +1,6 @@
 //! Bad input never panics: arbitrary bytes, arbitrary TOML-shaped text and hostile values go
 //! through loading, schema, extends and every rule, and the findings still render.
 
-
 use proptest::prelude::*;
 use vprof::cli::Format;
 use vprof::commands::{Context, Session, Target};
@@ -53,11 +52,28 @@ fn validate(text: &[u8]) -> usize {
 /// Lines that look like profile content, to reach past the TOML parser.
 fn toml_line() -> impl Strategy<Value = String> {
     let key = prop_oneof![
-        Just("extends"), Just("description"), Just("host"), Just("[deploy]"), Just("[vllm]"),
-        Just("[host]"), Just("[vllm.hf_overrides]"), Just("gpu_ids"), Just("image"), Just("port"),
-        Just("tensor_parallel_size"), Just("gpu_memory_utilization"), Just("max_model_len"),
-        Just("api_key"), Just("env"), Just("secrets"), Just("enable_prefix_caching"), Just("model"),
-        Just("swap_space"), Just("rope_scaling"), Just("gpu_count"), Just("gpu_memory_gib"),
+        Just("extends"),
+        Just("description"),
+        Just("host"),
+        Just("[deploy]"),
+        Just("[vllm]"),
+        Just("[host]"),
+        Just("[vllm.hf_overrides]"),
+        Just("gpu_ids"),
+        Just("image"),
+        Just("port"),
+        Just("tensor_parallel_size"),
+        Just("gpu_memory_utilization"),
+        Just("max_model_len"),
+        Just("api_key"),
+        Just("env"),
+        Just("secrets"),
+        Just("enable_prefix_caching"),
+        Just("model"),
+        Just("swap_space"),
+        Just("rope_scaling"),
+        Just("gpu_count"),
+        Just("gpu_memory_gib"),
     ];
     let value = prop_oneof![
         any::<i64>().prop_map(|i| i.to_string()),
@@ -71,7 +87,13 @@ fn toml_line() -> impl Strategy<Value = String> {
         Just("[[[[1]]]]".to_string()),
         Just("1979-05-27T07:32:00Z".to_string()),
     ];
-    (key, value).prop_map(|(k, v)| if k.starts_with('[') { k.to_string() } else { format!("{k} = {v}") })
+    (key, value).prop_map(|(k, v)| {
+        if k.starts_with('[') {
+            k.to_string()
+        } else {
+            format!("{k} = {v}")
+        }
+    })
 }
 
 proptest! {

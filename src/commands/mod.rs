@@ -4,6 +4,7 @@
 pub mod list;
 pub mod schema;
 pub mod show;
+pub mod sweep;
 pub mod validate;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,325 @@
+//! `vprof sweep GRID.toml --out DIR`: expand a grid of settings over a base profile into one
+//! profile per point, check each (memory plan included), write those that would start and
+//! report those that would not, with the reason.
+//!
+//! ```toml
+//! base = "chunked_only_safe"          # profile name or path
+//! [grid]                              # optional: cartesian product of these lists
+//! "vllm.max_num_seqs" = [32, 48]
+//! [[points]]                          # optional: explicit points, each crossed with [grid]
+//! name = "prefix_only_095"
+//! "vllm.gpu_memory_utilization" = 0.95
+//! "vllm.enable_prefix_caching" = true
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::json;
+
+use super::{Context, Session, plural};
+use crate::check;
+use crate::cli::Format;
+use crate::diagnostics::{Check, Diagnostic, Diagnostics, FileId};
+use crate::error::Error;
+use crate::exit::Outcome;
+use crate::profile::load::{self, LoadedText};
+use crate::profile::node::{Node, Origin, Value};
+use crate::profile::resolve;
+
+/// At most this many points: a grid is for exploring, not for generating thousands of files.
+const MAX_POINTS: usize = 4096;
+
+/// One point: its name and the settings it changes.
+#[derive(Debug, Clone)]
+struct Point {
+    name: String,
+    settings: Vec<(String, Node)>,
+}
+
+pub fn run(ctx: &Context, grid_path: &Path, out: &Path) -> Result<Outcome, Error> {
+    let mut session = Session::open(ctx)?;
+    let grid_abs = ctx.cwd.join(grid_path);
+    let display = super::shown(ctx, &grid_abs);
+    let LoadedText::Text(file) = load::read_source(
+        &grid_abs,
+        &display,
+        &mut session.sources,
+        &mut session.diags,
+    )?
+    else {
+        return Ok(session.report(ctx, None));
+    };
+    let Some(doc) = load::parse(file, &session.sources, &mut session.diags) else {
+        return Ok(session.report(ctx, None));
+    };
+    let Some((base, points)) = parse_grid(&doc, file, &mut session.diags) else {
+        return Ok(session.report(ctx, None));
+    };
+    let target = session.target(ctx, &base)?;
+    let profiles = session.load_checked(ctx, std::slice::from_ref(&target))?;
+    let Some(base_profile) = profiles.into_iter().next() else {
+        return Ok(session.report(ctx, None));
+    };
+    // The base's own findings are not the sweep's: report them only if they are errors.
+    if session.diags.has_errors() {
+        return Ok(session.report(ctx, None));
+    }
+    session.diags = Diagnostics::default();
+    let out_dir = ctx.cwd.join(out);
+    std::fs::create_dir_all(&out_dir).map_err(|source| Error::Write {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    let mut results = Vec::new();
+    for point in &points {
+        let mut tree = base_profile.tree.clone();
+        for (key, value) in &point.settings {
+            set(&mut tree, key, value.clone());
+        }
+        if let Value::Table(t) = &mut tree.value {
+            t.remove("extends");
+            let origin = t.get("description").map_or(tree.origin.clone(), |d| d.origin.clone());
+            let was = t.get("description").and_then(Node::as_str).unwrap_or("").to_string();
+            let text = format!("{was} [sweep point {}]", point.name).trim_start().to_string();
+            t.insert("description".into(), Node { value: Value::String(text), origin });
+        }
+        let mut diags = Diagnostics::default();
+        let built = resolve::build(
+            &point.name,
+            &base_profile.path,
+            base_profile.files.clone(),
+            tree.clone(),
+            &session.project,
+            &mut diags,
+        );
+        if let Some(p) = &built {
+            check::profile(p, &session.project, &mut diags);
+        }
+        let diags = session.project.apply_levels(diags);
+        let reasons: Vec<String> = diags
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| format!("{}: {}", d.check, d.message))
+            .collect();
+        let path = out_dir.join(format!("{}.toml", point.name));
+        if reasons.is_empty() {
+            let text = profile_text(&tree, &base, &display, &point.name)?;
+            write_file(&path, &text).map_err(|source| Error::Write {
+                path: path.clone(),
+                source,
+            })?;
+        }
+        results.push((point.name.clone(), super::shown(ctx, &path), reasons));
+    }
+    let ok = results.iter().filter(|r| r.2.is_empty()).count();
+    match ctx.format {
+        Format::Json => {
+            let rows: Vec<_> = results
+                .iter()
+                .map(|(name, path, reasons)| json!({"name": name, "fits": reasons.is_empty(), "file": reasons.is_empty().then_some(path), "reasons": reasons}))
+                .collect();
+            ctx.printer.out(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&json!({"points": rows})).unwrap_or_default()
+            ));
+        }
+        Format::Human => {
+            let mut text = String::new();
+            for (name, path, reasons) in &results {
+                if reasons.is_empty() {
+                    text.push_str(&format!("ok    {name} → {path}\n"));
+                } else {
+                    text.push_str(&format!("FAIL  {name}\n"));
+                    for r in reasons {
+                        text.push_str(&format!("      {r}\n"));
+                    }
+                }
+            }
+            text.push_str(&format!(
+                "{} written, {} would not start\n",
+                plural(ok, "profile"),
+                results.len() - ok
+            ));
+            ctx.printer.out(&text);
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+fn grid_error(diags: &mut Diagnostics, node: &Node, message: impl Into<String>, label: &str) {
+    diags.push(Diagnostic::new(Check::Schema, message).at(node.origin.line_label(label)));
+}
+
+/// Read `base`, `[grid]` and `[[points]]`; `None` after reporting a problem.
+fn parse_grid(doc: &Node, file: FileId, diags: &mut Diagnostics) -> Option<(String, Vec<Point>)> {
+    let table = doc.as_table()?;
+    let before = diags.error_count();
+    for (k, v) in table {
+        if !["base", "grid", "points"].contains(&k.as_str()) {
+            grid_error(
+                diags,
+                v,
+                format!("unknown key `{k}` in a sweep grid"),
+                "expected base, [grid] or [[points]]",
+            );
+        }
+    }
+    let base = match table.get("base").and_then(Node::as_str) {
+        Some(b) => b.to_string(),
+        None => {
+            diags.push(
+                Diagnostic::new(
+                    Check::Schema,
+                    "missing `base`: the profile the sweep starts from",
+                )
+                .at(crate::diagnostics::Label::new(file, 0..0, "in this grid")),
+            );
+            return None;
+        }
+    };
+    let mut points = Vec::new();
+    match table.get("points").map(|p| &p.value) {
+        None => points.push(Point {
+            name: String::new(),
+            settings: Vec::new(),
+        }),
+        Some(Value::Array(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                let Some(t) = item.as_table() else {
+                    grid_error(diags, item, "a point must be a table", "not a table");
+                    continue;
+                };
+                let name = t
+                    .get("name")
+                    .and_then(Node::as_str)
+                    .map_or(format!("p{:02}", i + 1), str::to_string);
+                let settings = t
+                    .iter()
+                    .filter(|(k, _)| *k != "name")
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                points.push(Point { name, settings });
+            }
+        }
+        Some(_) => grid_error(
+            diags,
+            &table["points"],
+            "`points` must be an array of tables ([[points]])",
+            "not an array",
+        ),
+    }
+    if let Some(grid) = table.get("grid") {
+        let Some(axes) = grid.as_table() else {
+            grid_error(
+                diags,
+                grid,
+                "`grid` must be a table of lists",
+                "not a table",
+            );
+            return None;
+        };
+        for (key, values) in axes {
+            let Value::Array(options) = &values.value else {
+                grid_error(
+                    diags,
+                    values,
+                    format!("`{key}` must list the values to try"),
+                    "not an array",
+                );
+                continue;
+            };
+            let mut next = Vec::new();
+            for p in &points {
+                for v in options {
+                    let mut q = p.clone();
+                    let suffix = format!("{}-{}", key.rsplit('.').next().unwrap_or(key), short(v));
+                    q.name = if q.name.is_empty() {
+                        suffix
+                    } else {
+                        format!("{}_{suffix}", q.name)
+                    };
+                    q.settings.push((key.clone(), v.clone()));
+                    next.push(q);
+                }
+            }
+            points = next;
+            if points.len() > MAX_POINTS {
+                grid_error(
+                    diags,
+                    values,
+                    format!("the grid has more than {MAX_POINTS} points"),
+                    "too many combinations",
+                );
+                return None;
+            }
+        }
+    }
+    let mut seen = BTreeMap::new();
+    for p in &mut points {
+        if p.name.is_empty() {
+            p.name = base.clone();
+        }
+        p.name = p
+            .name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let count = seen.entry(p.name.clone()).or_insert(0);
+        *count += 1;
+        if *count > 1 {
+            p.name = format!("{}_{count}", p.name);
+        }
+    }
+    (diags.error_count() == before).then_some((base, points))
+}
+
+/// A value as it appears in a point name.
+fn short(v: &Node) -> String {
+    match &v.value {
+        Value::Boolean(true) => "on".into(),
+        Value::Boolean(false) => "off".into(),
+        _ => v.to_json().to_string().trim_matches('"').to_string(),
+    }
+}
+
+/// Set a dotted key in a tree, creating tables as needed; the value keeps its origin.
+fn set(tree: &mut Node, dotted: &str, value: Node) {
+    let mut patch = value;
+    for part in dotted.rsplit('.') {
+        let origin = Origin {
+            key_span: None,
+            ..patch.origin.clone()
+        };
+        let mut t = BTreeMap::new();
+        t.insert(part.to_string(), patch);
+        patch = Node {
+            value: Value::Table(t),
+            origin,
+        };
+    }
+    tree.merge(&patch);
+}
+
+fn profile_text(tree: &Node, base: &str, grid: &str, name: &str) -> Result<String, Error> {
+    let body = toml::to_string(&tree.to_json())
+        .map_err(|e| Error::Usage(format!("cannot write point {name}: {e}")))?;
+    Ok(format!(
+        "#:schema ../schemas/profile.schema.json\n# Generated by `vprof sweep {grid}`: point `{name}` over `{base}`.\n{body}"
+    ))
+}
+
+/// Write through a temporary file in the same directory, then rename.
+fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut tmp, text.as_bytes())?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
