@@ -21,7 +21,7 @@ pub enum SchemaKind {
 /// The profile format's JSON Schema, generated from `profile::raw`.
 pub fn profile_schema() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
-    SCHEMA.get_or_init(|| generate::<raw::Profile>())
+    SCHEMA.get_or_init(generate::<raw::Profile>)
 }
 
 /// Draft-07 (what editors and taplo understand best), with no `null` alternatives: TOML has
@@ -51,12 +51,12 @@ fn drop_null(schema: &mut Value) {
     }
     if let Some(Value::Array(branches)) = map.get_mut("anyOf") {
         branches.retain(|b| b.get("type").and_then(Value::as_str) != Some("null"));
-        if branches.len() == 1 {
-            if let Some(Value::Object(only)) = branches.pop() {
-                map.remove("anyOf");
-                for (k, v) in only {
-                    map.entry(k).or_insert(v);
-                }
+        if branches.len() == 1
+            && let Some(Value::Object(only)) = branches.pop()
+        {
+            map.remove("anyOf");
+            for (k, v) in only {
+                map.entry(k).or_insert(v);
             }
         }
     }
@@ -67,7 +67,7 @@ fn drop_null(schema: &mut Value) {
 
 fn host_schema() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
-    SCHEMA.get_or_init(|| generate::<raw::Host>())
+    SCHEMA.get_or_init(generate::<raw::Host>)
 }
 
 /// The committed form of the schema: pretty JSON with a trailing newline.
@@ -217,10 +217,10 @@ fn schemas_at<'a>(root: &'a Value, pointer: &str) -> Vec<&'a Value> {
         for s in expand(root, &current) {
             if let Some(p) = s.get("properties").and_then(|p| p.get(part)) {
                 next.push(deref(root, p));
-            } else if let Some(items) = s.get("items") {
-                if part.parse::<usize>().is_ok() {
-                    next.push(deref(root, items));
-                }
+            } else if let Some(items) = s.get("items")
+                && part.parse::<usize>().is_ok()
+            {
+                next.push(deref(root, items));
             }
         }
         current = next;

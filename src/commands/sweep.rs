@@ -79,10 +79,24 @@ pub fn run(ctx: &Context, grid_path: &Path, out: &Path) -> Result<Outcome, Error
         }
         if let Value::Table(t) = &mut tree.value {
             t.remove("extends");
-            let origin = t.get("description").map_or(tree.origin.clone(), |d| d.origin.clone());
-            let was = t.get("description").and_then(Node::as_str).unwrap_or("").to_string();
-            let text = format!("{was} [sweep point {}]", point.name).trim_start().to_string();
-            t.insert("description".into(), Node { value: Value::String(text), origin });
+            let origin = t
+                .get("description")
+                .map_or(tree.origin.clone(), |d| d.origin.clone());
+            let was = t
+                .get("description")
+                .and_then(Node::as_str)
+                .unwrap_or("")
+                .to_string();
+            let text = format!("{was} [sweep point {}]", point.name)
+                .trim_start()
+                .to_string();
+            t.insert(
+                "description".into(),
+                Node {
+                    value: Value::String(text),
+                    origin,
+                },
+            );
         }
         let mut diags = Diagnostics::default();
         let built = resolve::build(

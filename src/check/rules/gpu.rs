@@ -79,9 +79,10 @@ fn parallelism(profile: &Profile, diags: &mut Diagnostics) {
         }
         match id.parse::<u32>() {
             Ok(n) => {
-                if let Some(host) = &profile.host {
-                    if n >= host.gpu_count {
-                        diags.push(
+                if let Some(host) = &profile.host
+                    && n >= host.gpu_count
+                {
+                    diags.push(
                             Diagnostic::new(
                                 Check::ParallelismGpuCount,
                                 format!(
@@ -94,7 +95,6 @@ fn parallelism(profile: &Profile, diags: &mut Diagnostics) {
                             .at(item.value_label("beyond the host's GPUs"))
                             .with_secondary(profile.origin("host.gpu_count").value_label("host GPU count")),
                         );
-                    }
                 }
             }
             Err(_) if id.starts_with("GPU-") || id.starts_with("MIG-") => {}

@@ -99,14 +99,13 @@ pub fn token_shaped(text: &str) -> Option<&str> {
 
 fn is_token(word: &str) -> bool {
     for p in PREFIXES {
-        if let Some(rest) = word.strip_prefix(p) {
-            if rest.len() >= 16
-                && rest
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_".contains(c))
-            {
-                return true;
-            }
+        if let Some(rest) = word.strip_prefix(p)
+            && rest.len() >= 16
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_".contains(c))
+        {
+            return true;
         }
     }
     let body = word.trim_end_matches('=');
