@@ -2,6 +2,7 @@
 //! arguments into profile files, loading them, and reporting findings.
 
 pub mod list;
+pub mod render;
 pub mod schema;
 pub mod show;
 pub mod sweep;
