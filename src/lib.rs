@@ -57,6 +57,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Show { name } => commands::show::run(&ctx, name),
         Command::List => commands::list::run(&ctx),
         Command::Sweep { grid, out } => commands::sweep::run(&ctx, grid, out),
+        Command::Diff { a, b } => commands::diff::run(&ctx, a, b),
         Command::Render {
             names,
             out,

@@ -23,12 +23,13 @@ pub struct Options {
     pub force: bool,
 }
 
-/// Load, validate and check together the profiles named; `None` when findings stop the run
+/// Load and validate the profiles named (and check them together: GPUs, ports); `None` when findings stop the run
 /// (they have been reported).
 pub fn load_valid(
     ctx: &Context,
     session: &mut Session,
     names: &[String],
+    together: bool,
 ) -> Result<Option<Vec<Profile>>, Error> {
     let mut targets: Vec<Target> = Vec::new();
     for name in names {
@@ -45,8 +46,18 @@ pub fn load_valid(
         targets.push(t);
     }
     let profiles = session.load_checked(ctx, &targets)?;
-    if profiles.len() > 1 {
+    if together && profiles.len() > 1 {
         crate::check::together(&profiles, &mut session.diags);
+    }
+    // In JSON the findings document is printed only when it stops the run, so that stdout
+    // holds one document (the command's own) otherwise.
+    let leveled = session
+        .project
+        .apply_levels(std::mem::take(&mut session.diags));
+    let errors = leveled.has_errors();
+    session.diags = leveled;
+    if ctx.format == crate::cli::Format::Json && !errors && profiles.len() == targets.len() {
+        return Ok(Some(profiles));
     }
     let outcome = session.report(ctx, None);
     if outcome != crate::exit::Outcome::Success || profiles.len() != targets.len() {
@@ -62,7 +73,7 @@ pub fn run(ctx: &Context, names: &[String], opts: &Options) -> Result<Outcome, E
         )));
     }
     let mut session = Session::open(ctx)?;
-    let Some(profiles) = load_valid(ctx, &mut session, names)? else {
+    let Some(profiles) = load_valid(ctx, &mut session, names, true)? else {
         return Ok(Outcome::Findings);
     };
     let dir = match &opts.out {
