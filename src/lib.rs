@@ -27,6 +27,7 @@ pub mod output;
 pub mod paths;
 pub mod profile;
 pub mod project;
+pub mod render;
 pub mod vllm;
 
 use cli::{Cli, Command};
@@ -56,6 +57,25 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Show { name } => commands::show::run(&ctx, name),
         Command::List => commands::list::run(&ctx),
         Command::Sweep { grid, out } => commands::sweep::run(&ctx, grid, out),
+        Command::Diff { a, b } => commands::diff::run(&ctx, a, b),
+        Command::Render {
+            names,
+            out,
+            check,
+            dry_run,
+            yes,
+            force,
+        } => commands::render::run(
+            &ctx,
+            names,
+            &commands::render::Options {
+                out: out.clone(),
+                check: *check,
+                dry_run: *dry_run,
+                yes: *yes,
+                force: *force,
+            },
+        ),
         _ => Err(error::Error::Usage(String::from("not implemented yet"))),
     };
     match result {

@@ -1,7 +1,9 @@
 //! One module per subcommand; this one holds what they share: finding the project, turning
 //! arguments into profile files, loading them, and reporting findings.
 
+pub mod diff;
 pub mod list;
+pub mod render;
 pub mod schema;
 pub mod show;
 pub mod sweep;

@@ -1,0 +1,73 @@
+//! Property test: hostile strings in `deploy.env` values and `served_model_name` always give
+//! a compose file that parses, with the exact values once compose's `$$` is undone.
+
+use proptest::prelude::*;
+use vprof::cli::Format;
+use vprof::commands::{Context, Session, Target};
+use vprof::output::Printer;
+
+const BASE: &str = r#"
+[host]
+gpu_count = 1
+[deploy]
+image = "vllm/vllm-openai:v0.11.0"
+gpu_ids = ["0"]
+[vllm]
+model = "Qwen/Qwen3-8B"
+"#;
+
+fn render(env_value: &str, served: &str) -> Option<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let profiles = dir.path().join("profiles");
+    std::fs::create_dir_all(&profiles).unwrap();
+    let lit = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let text = format!(
+        "{BASE}served_model_name = {}\n[deploy.env]\nV = {}\n",
+        lit(served),
+        lit(env_value)
+    );
+    std::fs::write(profiles.join("p.toml"), text).unwrap();
+    let ctx = Context {
+        cwd: dir.path().to_path_buf(),
+        printer: Printer::from_env(),
+        format: Format::Json,
+    };
+    let mut session = Session::open(&ctx).unwrap();
+    let target = Target {
+        path: profiles.join("p.toml"),
+        name: "p".into(),
+    };
+    let profiles = session.load_checked(&ctx, &[target]).unwrap();
+    let project = session.project.clone();
+    // A string may look like a token to `inline-secret`; that is a finding, not a render.
+    let diags = project.apply_levels(std::mem::take(&mut session.diags));
+    if diags.has_errors() {
+        return None;
+    }
+    let files = vprof::render::render(&profiles, &project, dir.path(), None).unwrap();
+    Some(files[0].text.clone())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn hostile_values_round_trip(
+        env_value in "[$\"'#\\\\\n\t\r{}:\\[\\]&*!|>%@`,? a-zé漢😀\u{7}\u{85}\u{2028}\u{feff}-]{0,24}",
+        served in "[$\"'#\\\\\n{}: a-z😀\u{1b}-]{1,16}",
+    ) {
+        let Some(text) = render(&env_value, &served) else { return Ok(()); };
+        let doc: serde_norway::Value = serde_norway::from_str(&text)
+            .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        let service = &doc["services"]["p"];
+        prop_assert_eq!(service["environment"]["V"].as_str().unwrap().replace("$$", "$"), env_value);
+        let command: Vec<&str> = service["command"].as_sequence().unwrap()
+            .iter().map(|v| v.as_str().unwrap()).collect();
+        let i = command.iter().position(|a| *a == "--served-model-name").unwrap();
+        prop_assert_eq!(command[i + 1].replace("$$", "$"), served);
+    }
+}
+
+#[test]
+fn the_base_profile_renders() {
+    assert!(render("a $b", "c").is_some());
+}
