@@ -264,7 +264,11 @@ fn describe_alternatives(root: &Value, pointer: &str) -> String {
             let t = b.get("type").and_then(Value::as_str).unwrap_or("value");
             let mut name = type_name(t).to_string();
             if let Some(pattern) = b.get("pattern").and_then(Value::as_str) {
-                name.push_str(&format!(" matching {pattern}"));
+                if pattern.contains("kKmMgG") {
+                    name.push_str(" like \"128k\" or \"auto\"");
+                } else {
+                    name.push_str(&format!(" matching {pattern}"));
+                }
             }
             name
         })

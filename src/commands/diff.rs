@@ -137,30 +137,12 @@ pub fn key_diffs(a: &Profile, b: &Profile) -> Vec<KeyDiff> {
         .collect()
 }
 
-/// vLLM's default of a top-level `[vllm]` key in a version (`Value::Null`: the engine
-/// decides). A small built-in excerpt until the flag tables land in `crate::vllm`.
+/// vLLM's default of a top-level `[vllm]` key in a version, from the flag table
+/// (`Value::Null`: the engine decides).
 fn vllm_default(version: Version, key: &str) -> Option<Value> {
-    let newer = version >= Version::V0_33_0;
-    Some(match key {
-        "gpu_memory_utilization" => json!(if newer { 0.92 } else { 0.9 }),
-        "enable_prefix_caching"
-        | "enable_chunked_prefill"
-        | "max_num_seqs"
-        | "max_num_batched_tokens"
-        | "max_model_len"
-        | "quantization" => Value::Null,
-        "tensor_parallel_size" | "pipeline_parallel_size" => json!(1),
-        "enable_auto_tool_choice" | "trust_remote_code" => json!(false),
-        "dtype" | "kv_cache_dtype" => json!("auto"),
-        "seed" => {
-            if newer {
-                json!(0)
-            } else {
-                Value::Null
-            }
-        }
-        _ => return None,
-    })
+    crate::vllm::table(version)
+        .get(key)
+        .map(|f| f.default.clone())
 }
 
 fn shown(value: &Option<Value>, default: bool) -> String {

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::profile::Profile;
+use crate::vllm;
 
 /// Keys of `[vllm]` that are not rendered as arguments here.
 const NOT_ARGS: &[&str] = &["model", "api_key"];
@@ -25,35 +26,21 @@ pub fn vllm_args(profile: &Profile) -> Result<Vec<String>, String> {
         .collect();
     let mut args = vec![String::from("--model"), profile.model.clone()];
     for (key, value) in &set {
-        args.extend(render_one(key, value)?);
+        args.extend(render_one(profile, key, value)?);
     }
     Ok(args)
 }
 
-/// One key: true → `--flag`, false → `--no-flag`, scalars → `--flag value`, lists → `--flag a b`
-/// (vLLM's `nargs='+'`), tables → `--flag <compact JSON>`.
-fn render_one(key: &str, value: &Value) -> Result<Vec<String>, String> {
-    let flag = format!("--{}", key.replace('_', "-"));
-    Ok(match value {
-        Value::Bool(true) => vec![flag],
-        Value::Bool(false) => vec![format!("--no-{}", key.replace('_', "-"))],
-        Value::Number(n) => vec![flag, n.to_string()],
-        Value::String(s) => vec![flag, s.clone()],
-        Value::Array(items) => {
-            if items.is_empty() {
-                return Err(format!("vllm.{key}: an empty list cannot be rendered"));
-            }
-            let mut out = vec![flag];
-            for item in items {
-                out.push(match item {
-                    Value::String(s) => s.clone(),
-                    Value::Number(n) => n.to_string(),
-                    other => return Err(format!("vllm.{key}: cannot render list item {other}")),
-                });
-            }
-            out
-        }
-        Value::Object(_) => vec![flag, value.to_string()],
-        Value::Null => Vec::new(),
-    })
+/// One key through the flag table of the profile's vLLM version: true → `--flag`, false →
+/// the negative that version accepts, scalars → `--flag value`, lists → `--flag a b` (or a
+/// repeated flag for `append` options), tables → `--flag <compact JSON>`.
+fn render_one(profile: &Profile, key: &str, value: &Value) -> Result<Vec<String>, String> {
+    let table = vllm::table(profile.version);
+    let flag = table.get(key).ok_or_else(|| {
+        format!(
+            "vllm.{key} is not an argument of vLLM {}",
+            profile.version.as_str()
+        )
+    })?;
+    vllm::render_arg(flag, value).map_err(|e| format!("vllm.{key}: {}", e.message))
 }

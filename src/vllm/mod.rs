@@ -1,4 +1,16 @@
-//! Embedded vLLM flag tables (temporary stub until the tables land).
+//! What vprof knows of vLLM: the `vllm serve` flag tables of the supported versions
+//! (embedded, derived from vLLM's own parser), how image tags select one, and how profile
+//! values are checked, rendered as arguments and read back.
+
+mod argparse;
+mod removed;
+mod table;
+mod values;
+
+pub use argparse::parse_args;
+pub use removed::{Removal, removed};
+pub use table::{Flag, FlagTable, Registries, ValueKind, table};
+pub use values::{ValueError, check_value, parse_human_int, render_arg};
 
 /// A vLLM version vprof has a flag table for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

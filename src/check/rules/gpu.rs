@@ -59,6 +59,17 @@ fn parallelism(profile: &Profile, diags: &mut Diagnostics) {
         }
         diags.push(d.with_help("vLLM starts one worker per GPU: assign exactly TP x PP GPUs"));
     }
+    let deploy = profile.deploy();
+    if needed > 1 && deploy.ipc.is_none() && deploy.shm_size.is_none() {
+        diags.push(
+            Diagnostic::new(
+                Check::ParallelismGpuCount,
+                format!("{needed} GPU workers share tensors through /dev/shm, but the container keeps docker's 64 MB default"),
+            )
+            .at(profile.label("deploy.gpu_ids", "several workers"))
+            .with_help("set ipc = \"host\" or shm_size = \"16gb\" in [deploy]; NCCL fails otherwise"),
+        );
+    }
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     for (index, id) in ids.iter().enumerate() {
         let item = profile.origin(&format!("deploy.gpu_ids.{index}"));

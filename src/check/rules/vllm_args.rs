@@ -1,9 +1,99 @@
 //! `unknown-vllm-arg`, `removed-vllm-arg`, `vllm-arg-value`, `deprecated-vllm-arg`:
 //! every `[vllm]` key against the flag table of the target vLLM version.
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Check, Diagnostic, Diagnostics};
 use crate::profile::Profile;
+use crate::vllm::{self, Version};
 
 pub fn check(profile: &Profile, diags: &mut Diagnostics) {
-    let _ = (profile, diags);
+    let v = profile.vllm();
+    if v.enable_auto_tool_choice == Some(true) && v.tool_call_parser.is_none() {
+        diags.push(
+            Diagnostic::new(
+                Check::VllmArgValue,
+                "enable_auto_tool_choice needs tool_call_parser: vLLM refuses to start without it",
+            )
+            .at(profile.label("vllm.enable_auto_tool_choice", "no tool_call_parser set"))
+            .with_help("set tool_call_parser, e.g. \"hermes\" for Qwen3"),
+        );
+    }
+    let Some(table) = profile.tree.get("vllm").and_then(|n| n.as_table()) else {
+        return;
+    };
+    let version = profile.version;
+    let flags = vllm::table(version);
+    for (key, node) in table {
+        let key_label = |msg: &str| node.origin.key_label(msg);
+        let Some(flag) = flags.get(key) else {
+            diags.push(unknown(key, version, key_label));
+            continue;
+        };
+        if flag.deprecated {
+            diags.push(
+                Diagnostic::new(Check::DeprecatedVllmArg, format!("`{key}` is deprecated in vLLM {}", version.as_str()))
+                    .at(key_label("deprecated"))
+                    .with_help("it may be removed in a later version; see vLLM's release notes for its replacement"),
+            );
+        }
+        // api_key is a secret reference, checked by `inline-secret` and rendered through the
+        // environment; its table form is not a flag value.
+        if key == "api_key" {
+            continue;
+        }
+        if let Err(err) = vllm::check_value(flag, &node.to_json(), flags) {
+            let mut d = Diagnostic::new(Check::VllmArgValue, err.message.clone()).at(node
+                .origin
+                .value_label(format!("invalid for vLLM {}", version.as_str())));
+            if let Some(help) = err.help {
+                d = d.with_help(help);
+            }
+            diags.push(d);
+        }
+    }
+}
+
+fn unknown(
+    key: &str,
+    version: Version,
+    label: impl Fn(&str) -> crate::diagnostics::Label,
+) -> Diagnostic {
+    let v = version.as_str();
+    if let Some(removal) = vllm::removed(key, version) {
+        let other: Vec<&str> = removal.present_in.iter().map(|v| v.as_str()).collect();
+        let newer = removal.present_in.iter().all(|p| *p > version);
+        let message = if newer {
+            format!(
+                "`{key}` does not exist in vLLM {v} (added in {})",
+                other.join(", ")
+            )
+        } else {
+            format!(
+                "`{key}` was removed before vLLM {v} (it exists in {})",
+                other.join(", ")
+            )
+        };
+        let mut help = match removal.replacement {
+            Some(r) => format!("use `{r}` instead"),
+            None if newer => format!(
+                "use an image of vLLM {} or drop the key",
+                other.join(" or ")
+            ),
+            None => String::from("drop the key: this version has no equivalent"),
+        };
+        if let Some(note) = removal.note {
+            help.push_str(&format!(" ({note})"));
+        }
+        return Diagnostic::new(Check::RemovedVllmArg, message)
+            .at(label("not in this version"))
+            .with_help(help);
+    }
+    let mut d = Diagnostic::new(
+        Check::UnknownVllmArg,
+        format!("`{key}` is not an argument of vLLM {v}"),
+    )
+    .at(label("unknown argument"));
+    if let Some(s) = vllm::table(version).suggest(key) {
+        d = d.with_help(format!("did you mean `{s}`?"));
+    }
+    d
 }

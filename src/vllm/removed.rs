@@ -1,0 +1,109 @@
+//! Keys a version lacks that another supported version has, with the replacement named in
+//! `shared/vllm/CHANGES-0.11-to-0.33.md`.
+
+use super::{Version, table};
+
+/// A key that exists in other supported versions only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Removal {
+    pub present_in: Vec<Version>,
+    pub replacement: Option<&'static str>,
+    pub note: Option<&'static str>,
+}
+
+/// (key, replacement key, note): from the 0.11 → 0.33 changes.
+const REPLACEMENTS: &[(&str, Option<&str>, Option<&str>)] = &[
+    (
+        "rope_scaling",
+        Some("hf_overrides"),
+        Some("hf_overrides = { rope_scaling = { ... } } works on 0.11 too"),
+    ),
+    (
+        "rope_theta",
+        Some("hf_overrides"),
+        Some("hf_overrides = { rope_theta = ... }"),
+    ),
+    ("swap_space", None, Some("CPU swap space is gone in 0.33")),
+    ("cuda_graph_sizes", Some("cudagraph_capture_sizes"), None),
+    (
+        "guided_decoding_backend",
+        Some("structured_outputs_config"),
+        None,
+    ),
+    (
+        "guided_decoding_disable_fallback",
+        Some("structured_outputs_config"),
+        None,
+    ),
+    (
+        "guided_decoding_disable_any_whitespace",
+        Some("structured_outputs_config"),
+        None,
+    ),
+    (
+        "guided_decoding_disable_additional_properties",
+        Some("structured_outputs_config"),
+        None,
+    ),
+    ("num_redundant_experts", Some("eplb_config"), None),
+    ("eplb_window_size", Some("eplb_config"), None),
+    ("eplb_step_interval", Some("eplb_config"), None),
+    ("eplb_log_balancedness", Some("eplb_config"), None),
+    (
+        "task",
+        Some("runner"),
+        Some("or `convert` for pooling models"),
+    ),
+    ("override_pooler_config", Some("pooler_config"), None),
+];
+
+/// Why `key` is not in `version`'s table, when another supported version has it.
+pub fn removed(key: &str, version: Version) -> Option<Removal> {
+    if table(version).get(key).is_some() {
+        return None;
+    }
+    let present_in: Vec<Version> = Version::ALL
+        .iter()
+        .copied()
+        .filter(|v| *v != version && table(*v).get(key).is_some())
+        .collect();
+    if present_in.is_empty() {
+        return None;
+    }
+    let (replacement, note) = REPLACEMENTS
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map_or((None, None), |(_, r, n)| (*r, *n));
+    Some(Removal {
+        present_in,
+        replacement,
+        note,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::removed;
+    use crate::vllm::Version;
+
+    #[test]
+    fn removals_and_additions() {
+        let r = removed("rope_scaling", Version::V0_33_0).unwrap();
+        assert_eq!(
+            (r.present_in, r.replacement),
+            (vec![Version::V0_11_0], Some("hf_overrides"))
+        );
+        assert_eq!(
+            removed("swap_space", Version::V0_33_0).unwrap().replacement,
+            None
+        );
+        assert_eq!(
+            removed("attention_backend", Version::V0_11_0)
+                .unwrap()
+                .present_in,
+            vec![Version::V0_33_0]
+        );
+        assert_eq!(removed("swap_space", Version::V0_11_0), None);
+        assert_eq!(removed("no_such_flag", Version::V0_11_0), None);
+    }
+}
