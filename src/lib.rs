@@ -56,6 +56,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Schema { check } => commands::schema::run(&ctx, *check),
         Command::Show { name } => commands::show::run(&ctx, name),
         Command::List => commands::list::run(&ctx),
+        Command::Plan { name } => commands::plan::run(&ctx, name),
         Command::Sweep { grid, out } => commands::sweep::run(&ctx, grid, out),
         Command::Diff { a, b } => commands::diff::run(&ctx, a, b),
         Command::Render {
@@ -76,7 +77,6 @@ pub fn run(cli: Cli) -> Outcome {
                 force: *force,
             },
         ),
-        _ => Err(error::Error::Usage(String::from("not implemented yet"))),
     };
     match result {
         Ok(outcome) => outcome,

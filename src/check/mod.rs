@@ -15,6 +15,7 @@ pub fn profile(profile: &Profile, project: &Project, diags: &mut Diagnostics) {
     rules::gpu::check(profile, project, diags);
     rules::secrets::check(profile, diags);
     rules::vllm_args::check(profile, diags);
+    rules::model_fit::check(profile, diags);
 }
 
 /// Rules across profiles deployed on one host (`gpu-overlap`, `port-conflict`).

@@ -3,6 +3,7 @@
 
 pub mod diff;
 pub mod list;
+pub mod plan;
 pub mod render;
 pub mod schema;
 pub mod show;

@@ -2,6 +2,7 @@
 
 pub mod gpu;
 pub mod image;
+pub mod model_fit;
 pub mod secrets;
 pub mod shared;
 pub mod vllm_args;

@@ -1,0 +1,218 @@
+//! `tp-divides-heads`, `weights-fit`, `kv-cache-fit`, `context-length`, `model-facts`:
+//! what vLLM would only report after loading the model for minutes, predicted from the
+//! profile and the model's facts (see `crate::model`).
+
+use crate::diagnostics::{Check, Diagnostic, Diagnostics};
+use crate::model::{self, ModelFacts, Plan, PlanInput};
+use crate::profile::Profile;
+use crate::profile::raw::HumanInt;
+use crate::vllm::parse_human_int;
+
+/// vLLM's KV-cache block size when the profile does not set one.
+const DEFAULT_BLOCK_SIZE: u64 = 16;
+
+/// The model facts of a profile, or the names of the missing ones.
+pub fn facts(profile: &Profile) -> Result<ModelFacts, Vec<&'static str>> {
+    let dirs = model::hf_cache_dirs(profile.deploy().hf_cache.as_deref());
+    model::resolve_facts(&profile.model, profile.raw.model.as_ref(), &dirs)
+}
+
+/// The rope scaling a profile applies through `hf_overrides`.
+fn rope_override(profile: &Profile) -> Option<&serde_json::Value> {
+    let o = profile.vllm().hf_overrides.as_ref()?;
+    o.get("rope_scaling").or_else(|| o.get("rope_parameters"))
+}
+
+/// max_model_len as vLLM resolves it: the profile's, else the model's limit.
+pub fn max_model_len(profile: &Profile, facts: &ModelFacts) -> u64 {
+    let limit = model::context_limit(facts, rope_override(profile));
+    match &profile.vllm().max_model_len {
+        Some(HumanInt::Int(n)) => *n,
+        Some(HumanInt::Text(t)) => parse_human_int(t)
+            .filter(|n| *n > 0)
+            .map_or(limit, |n| n as u64),
+        None => limit,
+    }
+}
+
+/// The planner's input, or what is missing to build it.
+pub fn plan_input(profile: &Profile, facts: &ModelFacts) -> Result<PlanInput, String> {
+    let host = profile
+        .host
+        .as_ref()
+        .ok_or("a [host] (gpu_count and gpu_memory_gib)")?;
+    let total = host
+        .gpu_memory_gib
+        .ok_or("host.gpu_memory_gib (or gpu_memory_mib)")?;
+    let v = profile.vllm();
+    let flag_default = |key: &str| {
+        crate::vllm::table(profile.version)
+            .get(key)
+            .and_then(|f| f.default.as_f64())
+    };
+    let batched = match &v.max_num_batched_tokens {
+        Some(HumanInt::Int(n)) => Some(*n),
+        Some(HumanInt::Text(t)) => parse_human_int(t).filter(|n| *n > 0).map(|n| n as u64),
+        None => None,
+    };
+    let block = v
+        .other
+        .get("block_size")
+        .and_then(serde_json::Value::as_u64)
+        .unwrap_or(DEFAULT_BLOCK_SIZE);
+    Ok(PlanInput {
+        gpu_ids: profile.gpu_ids.clone(),
+        gpu_total_gib: total,
+        gpu_memory_utilization: v
+            .gpu_memory_utilization
+            .or(flag_default("gpu_memory_utilization"))
+            .unwrap_or(0.9),
+        tensor_parallel_size: profile.tensor_parallel_size,
+        pipeline_parallel_size: profile.pipeline_parallel_size,
+        max_model_len: max_model_len(profile, facts),
+        max_num_seqs: v.max_num_seqs,
+        max_num_batched_tokens: batched,
+        enable_chunked_prefill: v.enable_chunked_prefill,
+        kv_cache_dtype: v
+            .kv_cache_dtype
+            .clone()
+            .unwrap_or_else(|| String::from("auto")),
+        block_size: block,
+    })
+}
+
+/// A profile's plan, when its facts and host are known.
+pub fn plan(profile: &Profile) -> Result<(ModelFacts, PlanInput, Plan), String> {
+    let facts = facts(profile).map_err(|missing| {
+        format!(
+            "no model facts for `{}` (missing: {})",
+            profile.model,
+            missing.join(", ")
+        )
+    })?;
+    let input = plan_input(profile, &facts)?;
+    let plan = model::estimate(&facts, &input);
+    Ok((facts, input, plan))
+}
+
+pub fn check(profile: &Profile, diags: &mut Diagnostics) {
+    let facts = match facts(profile) {
+        Ok(f) => f,
+        Err(missing) => {
+            diags.push(
+                Diagnostic::new(
+                    Check::ModelFacts,
+                    format!(
+                        "no model facts for `{}`: tp-divides-heads, weights-fit, kv-cache-fit and context-length were not checked",
+                        profile.model
+                    ),
+                )
+                .at(profile.label("vllm.model", "unknown model"))
+                .with_help(format!(
+                    "add a [model] table with {} or put the model's config.json in the Hugging Face cache",
+                    missing.join(", ")
+                )),
+            );
+            return;
+        }
+    };
+    let tp = profile.tensor_parallel_size;
+    for problem in model::tp_problems(&facts, tp) {
+        diags.push(
+            Diagnostic::new(Check::TpDividesHeads, problem)
+                .at(profile.label(
+                    "vllm.tensor_parallel_size",
+                    format!("tensor_parallel_size = {tp}"),
+                ))
+                .with_help(format!("model facts from {}", facts.source)),
+        );
+    }
+    let limit = model::context_limit(&facts, rope_override(profile));
+    let len = max_model_len(profile, &facts);
+    if len > limit {
+        let rope = if rope_override(profile).is_some() {
+            " with the rope scaling of hf_overrides"
+        } else {
+            ""
+        };
+        diags.push(
+            Diagnostic::new(
+                Check::ContextLength,
+                format!("max_model_len {len} is beyond the model's context of {limit} tokens{rope}"),
+            )
+            .at(profile.label("vllm.max_model_len", format!("at most {limit}")))
+            .with_help(format!(
+                "lower max_model_len, or extend the context with hf_overrides = {{ rope_scaling = {{ rope_type = \"yarn\", factor = F, original_max_position_embeddings = {} }} }} (facts from {})",
+                facts.original_max_position_embeddings.unwrap_or(facts.max_position_embeddings),
+                facts.source
+            )),
+        );
+    }
+    let input = match plan_input(profile, &facts) {
+        Ok(i) => i,
+        Err(missing) => {
+            diags.push(
+                Diagnostic::new(
+                    Check::ModelFacts,
+                    format!("GPU memory unknown: weights-fit and kv-cache-fit need {missing}"),
+                )
+                .at(profile.label("host", "no GPU memory"))
+                .with_help("describe the host: [host] gpu_count = 2, gpu_memory_gib = 24"),
+            );
+            return;
+        }
+    };
+    let plan = model::estimate(&facts, &input);
+    report_plan(profile, &input, &plan, diags);
+}
+
+fn report_plan(profile: &Profile, input: &PlanInput, plan: &Plan, diags: &mut Diagnostics) {
+    let Some(gpu) = plan.gpus.first() else { return };
+    if !plan.weights_fit {
+        let prefill = input.enable_chunked_prefill == Some(false)
+            && gpu.activation_gib > gpu.weights_gib / 2.0;
+        let (place, label, help) = if prefill {
+            (
+                "vllm.enable_chunked_prefill",
+                format!(
+                    "a {}-token prefill in one step",
+                    plan.max_num_batched_tokens
+                ),
+                "without chunked prefill vLLM profiles a whole max_model_len prompt in one forward pass: enable chunked prefill or lower max_model_len",
+            )
+        } else {
+            (
+                "vllm.model",
+                String::from("does not fit"),
+                "use more GPUs (tensor_parallel_size), a quantized model, or a higher gpu_memory_utilization",
+            )
+        };
+        diags.push(
+            Diagnostic::new(
+                Check::WeightsFit,
+                format!(
+                    "weights ({:.2} GiB) + activation peak ({:.2} GiB) + overhead ({:.2} GiB) per GPU exceed the {:.2} GiB budget ({} x {:.2} GiB): no memory is left for the KV cache",
+                    gpu.weights_gib, gpu.activation_gib, gpu.overhead_gib, gpu.budget_gib, input.gpu_memory_utilization, gpu.total_gib
+                ),
+            )
+            .at(profile.label(place, label))
+            .with_help(help),
+        );
+        return;
+    }
+    if plan.kv_cache_tokens < input.max_model_len {
+        let per_token = plan.kv_bytes_per_token as f64;
+        let needed = input.max_model_len as f64 * per_token / f64::from(1u32 << 30);
+        diags.push(
+            Diagnostic::new(
+                Check::KvCacheFit,
+                format!(
+                    "To serve at least one request with the model's max seq len ({}), ({needed:.2} GiB KV cache is needed, which is larger than the available KV cache memory ({:.2} GiB). Based on the available memory, the estimated maximum model length is {}.",
+                    input.max_model_len, gpu.kv_cache_gib.max(0.0), plan.max_fitting_model_len
+                ),
+            )
+            .at(profile.label("vllm.max_model_len", format!("needs {needed:.2} GiB of KV cache per GPU")))
+            .with_help("increase gpu_memory_utilization, decrease max_model_len, use kv_cache_dtype = \"fp8\", or more GPUs"),
+        );
+    }
+}

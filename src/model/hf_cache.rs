@@ -1,0 +1,163 @@
+//! Facts from a model's `config.json` in the local Hugging Face cache
+//! (`models--ORG--NAME/snapshots/REV/`), with the weight size from
+//! `model.safetensors.index.json` when present.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::facts::{ModelFacts, Quant, dtype_bytes};
+
+fn expand_home(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => PathBuf::from(path),
+    }
+}
+
+/// Hub cache directories to look in: `HF_HUB_CACHE`, else `HF_HOME/hub`, else
+/// `~/.cache/huggingface/hub`; then the profile's `deploy.hf_cache` and its `hub/`.
+pub fn hf_cache_dirs(profile_hf_cache: Option<&str>) -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    if let Some(d) = std::env::var_os("HF_HUB_CACHE") {
+        dirs.push(PathBuf::from(d));
+    } else if let Some(d) = std::env::var_os("HF_HOME") {
+        dirs.push(PathBuf::from(d).join("hub"));
+    } else if let Some(home) = std::env::var_os("HOME") {
+        dirs.push(PathBuf::from(home).join(".cache/huggingface/hub"));
+    }
+    if let Some(p) = profile_hf_cache {
+        let base = expand_home(p);
+        dirs.push(base.join("hub"));
+        dirs.push(base);
+    }
+    dirs
+}
+
+fn snapshot(repo: &Path) -> Option<PathBuf> {
+    let snapshots = repo.join("snapshots");
+    if let Ok(rev) = std::fs::read_to_string(repo.join("refs/main")) {
+        let dir = snapshots.join(rev.trim());
+        if dir.join("config.json").is_file() {
+            return Some(dir);
+        }
+    }
+    let mut revs: Vec<PathBuf> = std::fs::read_dir(&snapshots)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    revs.sort();
+    revs.into_iter().find(|d| d.join("config.json").is_file())
+}
+
+/// Facts of `model_id` from the first cache directory that holds its config.
+pub fn from_hf_cache(model_id: &str, dirs: &[PathBuf]) -> Option<ModelFacts> {
+    if model_id.split('/').count() != 2 || model_id.contains("..") {
+        return None;
+    }
+    let folder = format!("models--{}", model_id.replace('/', "--"));
+    dirs.iter().find_map(|d| {
+        let snap = snapshot(&d.join(&folder))?;
+        let config: Value =
+            serde_json::from_str(&std::fs::read_to_string(snap.join("config.json")).ok()?).ok()?;
+        let index: Option<Value> =
+            std::fs::read_to_string(snap.join("model.safetensors.index.json"))
+                .ok()
+                .and_then(|t| serde_json::from_str(&t).ok());
+        from_config(
+            &config,
+            index.as_ref(),
+            format!("Hugging Face cache ({})", snap.display()),
+        )
+    })
+}
+
+/// Facts from a parsed `config.json` (multimodal configs keep them in `text_config`).
+pub fn from_config(config: &Value, index: Option<&Value>, source: String) -> Option<ModelFacts> {
+    let c = config
+        .get("text_config")
+        .filter(|t| t.get("num_hidden_layers").is_some())
+        .unwrap_or(config);
+    let int = |k: &str| c.get(k).and_then(Value::as_u64);
+    let heads = int("num_attention_heads")?;
+    let hidden = int("hidden_size")?;
+    let q = config
+        .get("quantization_config")
+        .or_else(|| c.get("quantization_config"));
+    let quant = q.and_then(|q| {
+        let method = q.get("quant_method").and_then(Value::as_str)?.to_string();
+        let bits = q
+            .get("bits")
+            .or_else(|| q.get("w_bit"))
+            .and_then(Value::as_u64)
+            .unwrap_or(if method.contains("fp8") { 8 } else { 4 });
+        let group = q
+            .get("group_size")
+            .or_else(|| q.get("q_group_size"))
+            .and_then(Value::as_u64)
+            .unwrap_or(128);
+        Some(Quant {
+            method,
+            bits: bits as u32,
+            group_size: group,
+        })
+    });
+    let rope = c.get("rope_scaling").filter(|r| r.is_object()).cloned();
+    Some(ModelFacts {
+        layers: int("num_hidden_layers")?,
+        attention_heads: heads,
+        kv_heads: int("num_key_value_heads").unwrap_or(heads).max(1),
+        head_dim: int("head_dim").unwrap_or(hidden / heads.max(1)),
+        hidden_size: hidden,
+        intermediate_size: int("intermediate_size")?,
+        vocab_size: int("vocab_size")?,
+        tie_word_embeddings: c
+            .get("tie_word_embeddings")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        max_position_embeddings: int("max_position_embeddings")?,
+        original_max_position_embeddings: rope
+            .as_ref()
+            .and_then(|r| r.get("original_max_position_embeddings"))
+            .and_then(Value::as_u64),
+        rope_scaling: rope,
+        dtype_bytes: c
+            .get("torch_dtype")
+            .or_else(|| c.get("dtype"))
+            .and_then(Value::as_str)
+            .map_or(2.0, dtype_bytes),
+        quant,
+        weight_bytes: index
+            .and_then(|i| i.pointer("/metadata/total_size"))
+            .and_then(Value::as_u64),
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::from_hf_cache;
+
+    #[test]
+    fn reads_a_cache_laid_out_like_the_hub() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hf_cache");
+        let f = from_hf_cache("acme/Tiny-AWQ", std::slice::from_ref(&dir)).unwrap();
+        assert_eq!(
+            (f.layers, f.attention_heads, f.kv_heads, f.head_dim),
+            (4, 8, 2, 64)
+        );
+        assert_eq!(f.max_position_embeddings, 8192);
+        assert_eq!(f.weight_bytes, Some(123_456_789));
+        let q = f.quant.unwrap();
+        assert_eq!((q.method.as_str(), q.bits, q.group_size), ("awq", 4, 64));
+        assert!(
+            f.source.contains("snapshots/2222"),
+            "refs/main picks the snapshot: {}",
+            f.source
+        );
+        assert!(from_hf_cache("acme/Missing", &[dir]).is_none());
+    }
+}
