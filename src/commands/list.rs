@@ -50,10 +50,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, Error> {
                     })
                 })
                 .collect();
-            ctx.printer.out(&format!(
-                "{}\n",
-                serde_json::to_string_pretty(&json!({"profiles": rows})).unwrap_or_default()
-            ));
+            return Ok(session.report_json(ctx, json!({ "profiles": rows })));
         }
         Format::Human => {
             let mut rows = vec![[

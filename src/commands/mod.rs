@@ -132,14 +132,39 @@ impl Session {
 
     /// Print the findings (human on stderr, JSON on stdout) and decide the outcome.
     pub fn report(&mut self, ctx: &Context, summary: Option<String>) -> Outcome {
-        let diags = self.project.apply_levels(std::mem::take(&mut self.diags));
-        let mut diags = diags;
+        self.finish(ctx, summary, None)
+    }
+
+    /// Like `report`, for commands with a JSON document of their own: the findings go into
+    /// it as `"findings"`, so stdout holds exactly one JSON document.
+    pub fn report_json(&mut self, ctx: &Context, doc: serde_json::Value) -> Outcome {
+        self.finish(ctx, None, Some(doc))
+    }
+
+    fn finish(
+        &mut self,
+        ctx: &Context,
+        summary: Option<String>,
+        doc: Option<serde_json::Value>,
+    ) -> Outcome {
+        let mut diags = self.project.apply_levels(std::mem::take(&mut self.diags));
         diags.dedup();
-        match ctx.format {
-            Format::Json => ctx
+        match (ctx.format, doc) {
+            (Format::Json, Some(mut doc)) => {
+                let findings: Vec<serde_json::Value> = diags
+                    .iter()
+                    .map(|d| diagnostics::finding_json(d, &self.sources))
+                    .collect();
+                if let serde_json::Value::Object(map) = &mut doc {
+                    map.insert("findings".into(), serde_json::Value::Array(findings));
+                }
+                let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+                ctx.printer.out(&format!("{text}\n"));
+            }
+            (Format::Json, None) => ctx
                 .printer
                 .out(&diagnostics::render_json(diags.iter(), &self.sources)),
-            Format::Human => {
+            (Format::Human, _) => {
                 ctx.printer.err(&diagnostics::render_human(
                     diags.iter(),
                     &self.sources,

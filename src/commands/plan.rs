@@ -45,10 +45,12 @@ pub fn run(ctx: &Context, name: &str) -> Result<Outcome, Error> {
             {
                 d.extend(p);
             }
-            ctx.printer.out(&format!(
-                "{}\n",
-                serde_json::to_string_pretty(&doc).unwrap_or_default()
-            ));
+            let outcome = session.report_json(ctx, doc);
+            return Ok(if plan.fits {
+                outcome
+            } else {
+                Outcome::Findings
+            });
         }
         Format::Human => {
             let mut text = format!(

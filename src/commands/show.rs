@@ -76,10 +76,7 @@ pub fn run(ctx: &Context, name: &str) -> Result<Outcome, Error> {
                 "service": profile.service,
                 "values": values,
             });
-            ctx.printer.out(&format!(
-                "{}\n",
-                serde_json::to_string_pretty(&doc).unwrap_or_default()
-            ));
+            return Ok(session.report_json(ctx, doc));
         }
         Format::Human => {
             let mut text = format!(

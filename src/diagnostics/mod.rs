@@ -12,7 +12,7 @@ mod suggest;
 use std::ops::Range;
 
 pub use check::{Check, Level};
-pub use print::{render_human, render_json};
+pub use print::{finding_json, render_human, render_json};
 pub use source_map::{FileId, SourceMap};
 pub use suggest::did_you_mean;
 
