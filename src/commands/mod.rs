@@ -130,6 +130,16 @@ impl Session {
         Ok(profiles)
     }
 
+    /// Load and check the one profile a command is about; `None` when it could not be built
+    /// (its findings are in `self.diags`).
+    pub fn load_one(&mut self, ctx: &Context, name: &str) -> Result<Option<Profile>, Error> {
+        let target = self.target(ctx, name)?;
+        Ok(self
+            .load_checked(ctx, std::slice::from_ref(&target))?
+            .into_iter()
+            .next())
+    }
+
     /// Print the findings (human on stderr, JSON on stdout) and decide the outcome.
     pub fn report(&mut self, ctx: &Context, summary: Option<String>) -> Outcome {
         self.finish(ctx, summary, None)

@@ -15,12 +15,10 @@ fn gib(v: f64) -> String {
 
 pub fn run(ctx: &Context, name: &str) -> Result<Outcome, Error> {
     let mut session = Session::open(ctx)?;
-    let target = session.target(ctx, name)?;
-    let profiles = session.load_checked(ctx, std::slice::from_ref(&target))?;
-    let Some(profile) = profiles.first() else {
+    let Some(profile) = session.load_one(ctx, name)? else {
         return Ok(session.report(ctx, None));
     };
-    let (facts, input, plan) = match model_fit::plan(profile) {
+    let (facts, input, plan) = match model_fit::plan(&profile) {
         Ok(p) => p,
         Err(missing) => {
             let outcome = session.report(ctx, None);

@@ -52,9 +52,7 @@ fn flatten(node: &Node, path: &mut Vec<String>, session: &Session, out: &mut Vec
 
 pub fn run(ctx: &Context, name: &str) -> Result<Outcome, Error> {
     let mut session = Session::open(ctx)?;
-    let target = session.target(ctx, name)?;
-    let profiles = session.load_checked(ctx, std::slice::from_ref(&target))?;
-    let Some(profile) = profiles.first() else {
+    let Some(profile) = session.load_one(ctx, name)? else {
         return Ok(session.report(ctx, None));
     };
     let list = entries(&profile.tree, &session);

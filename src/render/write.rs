@@ -90,7 +90,9 @@ pub fn write_all(planned: &[Planned]) -> Result<Vec<PathBuf>, Error> {
     Ok(written)
 }
 
-fn write_atomic(path: &Path, text: &str, kind: Kind) -> Result<(), Error> {
+/// Write through a temporary file in the same directory, then rename: a reader never sees
+/// a half-written file, and a failure leaves the old one in place.
+pub fn write_atomic(path: &Path, text: &str, kind: Kind) -> Result<(), Error> {
     let failed = |source: std::io::Error| Error::Write {
         path: path.to_path_buf(),
         source,
