@@ -20,7 +20,13 @@ pub fn check(profiles: &[Profile], diags: &mut Diagnostics) {
         let fraction = |p: &Profile| p.gpu_memory_utilization().unwrap_or(0.9);
         let total: f64 = users.iter().map(|(p, _)| fraction(p)).sum();
         if total > 1.0 + 1e-9 {
-            let (first, first_index) = users[0];
+            // Point at the fractions that add up (the GPU ids often come from a shared partial).
+            let share = |p: &Profile| {
+                p.label(
+                    "vllm.gpu_memory_utilization",
+                    format!("{} of GPU \"{gpu}\" for `{}`", fraction(p), p.name),
+                )
+            };
             let mut d = Diagnostic::new(
                 Check::GpuOverlap,
                 format!(
@@ -29,12 +35,9 @@ pub fn check(profiles: &[Profile], diags: &mut Diagnostics) {
                     total
                 ),
             )
-            .at(first.origin(&format!("deploy.gpu_ids.{first_index}")).value_label(format!("{} of this GPU", fraction(first))));
-            for (p, i) in &users[1..] {
-                d = d.with_secondary(
-                    p.origin(&format!("deploy.gpu_ids.{i}"))
-                        .value_label(format!("{} of this GPU", fraction(p))),
-                );
+            .at(share(users[0].0));
+            for (p, _) in &users[1..] {
+                d = d.with_secondary(share(p));
             }
             diags.push(d.with_help(
                 "each vLLM instance claims its fraction of the whole GPU at start-up and sees its neighbours' memory as used: keep the sum at most 1.0",
