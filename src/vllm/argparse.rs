@@ -156,6 +156,21 @@ mod tests {
     }
 
     #[test]
+    fn values_that_look_like_options_survive() {
+        let t = table(Version::V0_33_0);
+        let flag = t.get("chat_template").unwrap();
+        let rendered = render_arg(flag, &json!("-weird")).unwrap();
+        assert_eq!(rendered, vec!["--chat-template=-weird".to_string()]);
+        assert_eq!(
+            parse_args(t, &rendered).unwrap()["chat_template"],
+            json!("-weird")
+        );
+        let names = t.get("served_model_name").unwrap();
+        assert!(check_value(names, &json!(["-x"]), t).is_err());
+        assert!(check_value(names, &json!("ok"), t).is_ok());
+    }
+
+    #[test]
     fn argparse_rules() {
         let t = table(Version::V0_11_0);
         assert_eq!(

@@ -134,6 +134,11 @@ pub fn check_value(flag: &Flag, value: &Value, table: &FlagTable) -> Result<(), 
             }
         }
         if let Some(text) = item.as_str() {
+            if flag.multiple && looks_like_option(text) {
+                return Err(ValueError::new(format!(
+                    "{name} value '{text}' starts with '-': vLLM's argparse would read it as an option"
+                )));
+            }
             registry_check(flag, text, table)?;
         }
     }
@@ -176,6 +181,15 @@ fn registry_check(flag: &Flag, text: &str, table: &FlagTable) -> Result<(), Valu
     Err(err)
 }
 
+/// argparse reads `-x…` as an option unless it looks like a negative number.
+fn looks_like_option(text: &str) -> bool {
+    text.starts_with('-')
+        && text
+            .chars()
+            .nth(1)
+            .is_none_or(|c| !c.is_ascii_digit() && c != '.')
+}
+
 /// Shortest text that reads back as the same number (`0.85`, `4.0`, `131072`).
 fn number_text(v: &Value) -> String {
     match v.as_f64() {
@@ -212,6 +226,8 @@ pub fn render_arg(flag: &Flag, value: &Value) -> Result<Vec<String>, ValueError>
         (_, Value::Array(items)) if flag.multiple => std::iter::once(name)
             .chain(items.iter().map(scalar_text))
             .collect(),
+        // `--flag=-x` is the only way argparse takes a value that looks like an option.
+        (_, v) if looks_like_option(&scalar_text(v)) => vec![format!("{name}={}", scalar_text(v))],
         (_, v) => vec![name, scalar_text(v)],
     })
 }
