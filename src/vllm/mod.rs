@@ -8,7 +8,7 @@ mod table;
 mod values;
 
 pub use argparse::parse_args;
-pub use removed::{Removal, removed};
+pub use removed::{Removal, historic, removed};
 pub use table::{Flag, FlagTable, Registries, ValueKind, table};
 pub use values::{ValueError, check_value, parse_human_int, render_arg};
 

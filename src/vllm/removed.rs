@@ -57,6 +57,36 @@ const REPLACEMENTS: &[(&str, Option<&str>, Option<&str>)] = &[
     ("override_pooler_config", Some("pooler_config"), None),
 ];
 
+/// Flags gone before the oldest supported version that real compose files still carry
+/// (seen in the public corpus): (key, what replaced it).
+const HISTORIC: &[(&str, &str)] = &[
+    (
+        "enable_reasoning",
+        "reasoning is enabled by `reasoning_parser` alone since vLLM 0.10",
+    ),
+    (
+        "num_scheduler_steps",
+        "multi-step scheduling went with the V0 engine; drop the key",
+    ),
+    (
+        "speculative_model",
+        "use speculative_config = { model = \"...\", num_speculative_tokens = N }",
+    ),
+    (
+        "num_speculative_tokens",
+        "use speculative_config = { model = \"...\", num_speculative_tokens = N }",
+    ),
+    (
+        "use_v2_block_manager",
+        "the V1 engine has one block manager; drop the key",
+    ),
+];
+
+/// What replaced a flag that no supported version has any more.
+pub fn historic(key: &str) -> Option<&'static str> {
+    HISTORIC.iter().find(|(k, _)| *k == key).map(|(_, h)| *h)
+}
+
 /// Why `key` is not in `version`'s table, when another supported version has it.
 pub fn removed(key: &str, version: Version) -> Option<Removal> {
     if table(version).get(key).is_some() {
@@ -105,5 +135,10 @@ mod tests {
         );
         assert_eq!(removed("swap_space", Version::V0_11_0), None);
         assert_eq!(removed("no_such_flag", Version::V0_11_0), None);
+        assert!(
+            super::historic("enable_reasoning")
+                .unwrap()
+                .contains("reasoning_parser")
+        );
     }
 }

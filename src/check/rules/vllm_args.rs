@@ -92,7 +92,9 @@ fn unknown(
         format!("`{key}` is not an argument of vLLM {v}"),
     )
     .at(label("unknown argument"));
-    if let Some(s) = vllm::table(version).suggest(key) {
+    if let Some(history) = vllm::historic(key) {
+        d = d.with_help(format!("removed before vLLM 0.11: {history}"));
+    } else if let Some(s) = vllm::table(version).suggest(key) {
         d = d.with_help(format!("did you mean `{s}`?"));
     }
     d
