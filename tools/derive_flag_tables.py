@@ -44,7 +44,9 @@ def derive(version):
         positive = longs[0]
         negatives = []
         if e["action"] == "boolean_optional":
-            negatives = [f for f in longs[1:] + hidden if f.startswith(("--no-", "--disable-"))]
+            # Every other spelling of a boolean pair sets it to false. In 0.33 some pairs are
+            # reversed (`--disable-x` positive, `--enable-x` its negative).
+            negatives = longs[1:] + hidden
         aliases = [f for f in longs[1:] if f not in negatives]
         no_form = "--no-" + positive[2:]
         negative = no_form if no_form in negatives else (negatives[0] if negatives else None)
