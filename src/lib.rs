@@ -28,6 +28,7 @@ pub mod paths;
 pub mod profile;
 pub mod project;
 pub mod render;
+pub mod scaffold;
 pub mod vllm;
 
 use cli::{Cli, Command};
@@ -59,6 +60,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Plan { name } => commands::plan::run(&ctx, name),
         Command::Sweep { grid, out } => commands::sweep::run(&ctx, grid, out),
         Command::Diff { a, b } => commands::diff::run(&ctx, a, b),
+        Command::Init { dir } => commands::init::run(&ctx, dir),
         Command::Render {
             names,
             out,
@@ -66,6 +68,7 @@ pub fn run(cli: Cli) -> Outcome {
             dry_run,
             yes,
             force,
+            all,
         } => commands::render::run(
             &ctx,
             names,
@@ -75,6 +78,7 @@ pub fn run(cli: Cli) -> Outcome {
                 dry_run: *dry_run,
                 yes: *yes,
                 force: *force,
+                all: *all,
             },
         ),
     };
