@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Context, Session, Target, shown};
+use super::{Context, load_deployment, shown};
 use crate::error::Error;
 use crate::exit::Outcome;
 use crate::profile::Profile;
@@ -24,53 +24,10 @@ pub struct Options {
     pub all: bool,
 }
 
-/// Load and validate the profiles named (and check them together: GPUs, ports); `None` when findings stop the run
-/// (they have been reported).
-pub fn load_valid(
-    ctx: &Context,
-    session: &mut Session,
-    names: &[String],
-    together: bool,
-) -> Result<Option<Vec<Profile>>, Error> {
-    let mut targets: Vec<Target> = Vec::new();
-    for name in names {
-        let t = session.target(ctx, name)?;
-        if t.is_partial() {
-            return Err(Error::Usage(format!(
-                "`{}` is a partial (its name starts with `_`): it is only extended, never rendered",
-                t.name
-            )));
-        }
-        if targets.iter().any(|o| o.path == t.path) {
-            return Err(Error::Usage(format!("`{}` is named twice", t.name)));
-        }
-        targets.push(t);
-    }
-    let profiles = session.load_checked(ctx, &targets)?;
-    if together && profiles.len() > 1 {
-        crate::check::together(&profiles, &mut session.diags);
-    }
-    // In JSON the findings document is printed only when it stops the run, so that stdout
-    // holds one document (the command's own) otherwise.
-    let leveled = session
-        .project
-        .apply_levels(std::mem::take(&mut session.diags));
-    let errors = leveled.has_errors();
-    session.diags = leveled;
-    if ctx.format == crate::cli::Format::Json && !errors && profiles.len() == targets.len() {
-        return Ok(Some(profiles));
-    }
-    let outcome = session.report(ctx, None);
-    if outcome != crate::exit::Outcome::Success || profiles.len() != targets.len() {
-        return Ok(None);
-    }
-    Ok(Some(profiles))
-}
-
 pub fn run(ctx: &Context, names: &[String], opts: &Options) -> Result<Outcome, Error> {
-    let mut session = Session::open(ctx)?;
+    let mut run = super::open(ctx)?;
     let names: Vec<String> = if opts.all {
-        let all: Vec<String> = session
+        let all: Vec<String> = run
             .all_targets()
             .into_iter()
             .filter(|t| !t.is_partial())
@@ -79,7 +36,7 @@ pub fn run(ctx: &Context, names: &[String], opts: &Options) -> Result<Outcome, E
         if all.is_empty() {
             return Err(Error::Usage(format!(
                 "--all: no profiles in {}",
-                shown(ctx, &session.project.profiles_dir)
+                shown(ctx, &run.project.profiles_dir)
             )));
         }
         all
@@ -89,7 +46,7 @@ pub fn run(ctx: &Context, names: &[String], opts: &Options) -> Result<Outcome, E
     // With --out, the profiles run together on one host: one compose file, checked together.
     // Without it, each profile renders into its own deploy/NAME.
     let together = opts.out.is_some();
-    let Some(profiles) = load_valid(ctx, &mut session, &names, together)? else {
+    let Some(profiles) = load_deployment(ctx, &mut run, &names, together)? else {
         return Ok(Outcome::Findings);
     };
     let groups: Vec<(Vec<Profile>, PathBuf, String)> = match &opts.out {
@@ -104,7 +61,7 @@ pub fn run(ctx: &Context, names: &[String], opts: &Options) -> Result<Outcome, E
             .map(|(p, name)| {
                 (
                     vec![p.clone()],
-                    default_dir(&session.project.deploy_dir, &p.name),
+                    default_dir(&run.project.deploy_dir, &p.name),
                     format!("vprof render {name}"),
                 )
             })
@@ -114,7 +71,7 @@ pub fn run(ctx: &Context, names: &[String], opts: &Options) -> Result<Outcome, E
     let mut fixes: Vec<String> = Vec::new();
     for (group, dir, fix) in groups {
         let existing_env = write::read_existing(&dir.join(ENV_FILE))?;
-        let files = render::render(&group, &session.project, &dir, existing_env.as_deref())?;
+        let files = render::render(&group, &run.project, &dir, existing_env.as_deref())?;
         for p in write::plan(files, opts.force)? {
             planned.push(p);
             fixes.push(fix.clone());
