@@ -1,6 +1,7 @@
 //! One module per subcommand; this one holds what they share: finding the project, turning
 //! arguments into profile files, loading them, and reporting findings.
 
+pub mod bench;
 pub mod diff;
 pub mod list;
 pub mod plan;
@@ -9,6 +10,7 @@ pub mod schema;
 pub mod show;
 pub mod sweep;
 pub mod validate;
+pub mod verify;
 
 use std::path::{Path, PathBuf};
 
