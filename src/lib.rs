@@ -13,8 +13,13 @@
 //! write              diff preview, --check drift, atomic writes that never lose a file
 //! ```
 //!
-//! `diagnostics` holds the finding type and its printers; `output` is the only module that
-//! writes to the terminal; `exit` maps outcomes to exit codes.
+//! `pipeline` runs the stages from `load` to `check::rules` for every command and test
+//! (findings with the project's levels applied once); `commands` are thin: arguments in,
+//! pipeline, a report out. `diagnostics` holds the finding type and its printers; `output`
+//! is the only module that writes to the terminal; `exit` maps outcomes to exit codes.
+//!
+//! After deployment: `live` talks to a running vLLM (plain HTTP, bounded), `verify` compares
+//! what it exposes with a profile, `bench` measures prefix-cache misses and hits.
 
 pub mod bench;
 pub mod check;
@@ -27,9 +32,11 @@ pub mod live;
 pub mod model;
 pub mod output;
 pub mod paths;
+pub mod pipeline;
 pub mod profile;
 pub mod project;
 pub mod render;
+pub mod scaffold;
 pub mod verify;
 pub mod vllm;
 
@@ -95,6 +102,7 @@ pub fn run(cli: Cli) -> Outcome {
                 save: save.clone(),
             },
         ),
+        Command::Init { dir } => commands::init::run(&ctx, dir),
         Command::Render {
             names,
             out,
@@ -102,6 +110,7 @@ pub fn run(cli: Cli) -> Outcome {
             dry_run,
             yes,
             force,
+            all,
         } => commands::render::run(
             &ctx,
             names,
@@ -111,6 +120,7 @@ pub fn run(cli: Cli) -> Outcome {
                 dry_run: *dry_run,
                 yes: *yes,
                 force: *force,
+                all: *all,
             },
         ),
     };

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::{Context, Session, shown};
+use super::{Context, report, report_json, shown};
 use crate::bench::{self, BenchResult, Plan, compare};
 use crate::cli::Format;
 use crate::error::Error;
@@ -30,9 +30,9 @@ fn ms(v: Option<f64>) -> String {
 }
 
 pub fn run(ctx: &Context, name: &str, opts: &Options) -> Result<Outcome, Error> {
-    let mut session = Session::open(ctx)?;
-    let Some(profile) = session.load_one(ctx, name)? else {
-        return Ok(session.report(ctx, None));
+    let mut run = super::open(ctx)?;
+    let Some(profile) = run.load_one(name)? else {
+        return Ok(report(ctx, &run, None));
     };
     let client = super::verify::client(
         &profile,
@@ -67,8 +67,7 @@ pub fn run(ctx: &Context, name: &str, opts: &Options) -> Result<Outcome, Error> 
     })
     .map_err(op)?;
     let path = opts.save.clone().unwrap_or_else(|| {
-        session
-            .project
+        run.project
             .deploy_dir
             .join(&profile.name)
             .join("bench.json")
@@ -81,12 +80,12 @@ pub fn run(ctx: &Context, name: &str, opts: &Options) -> Result<Outcome, Error> 
             if let Some(map) = doc.as_object_mut() {
                 map.insert("saved".into(), json!(saved));
             }
-            Ok(session.report_json(ctx, doc))
+            Ok(report_json(ctx, &run, doc))
         }
         Format::Human => {
             ctx.printer
                 .out(&format!("{}saved: {saved}\n", text(&result)));
-            Ok(session.report(ctx, None))
+            Ok(report(ctx, &run, None))
         }
     }
 }

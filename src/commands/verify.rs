@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::{Context, Session};
+use super::{Context, report, report_json};
 use crate::cli::Format;
 use crate::error::Error;
 use crate::exit::Outcome;
@@ -31,17 +31,20 @@ pub fn client(profile: &Profile, url: Option<&str>, timeout: Duration) -> Result
 }
 
 pub fn run(ctx: &Context, name: &str, url: Option<&str>, timeout: u64) -> Result<Outcome, Error> {
-    let mut session = Session::open(ctx)?;
-    let Some(profile) = session.load_one(ctx, name)? else {
-        return Ok(session.report(ctx, None));
+    let mut run = super::open(ctx)?;
+    let Some(profile) = run.load_one(name)? else {
+        return Ok(report(ctx, &run, None));
     };
     let client = client(&profile, url, Duration::from_secs(timeout))?;
     let facts = Facts::gather(&client).map_err(|e| Error::Server(e.to_string()))?;
     let result = verify::compare(&profile, &facts);
-    session.diags.extend(result.findings);
+    for finding in result.findings {
+        run.push(finding);
+    }
     match ctx.format {
-        Format::Json => Ok(session.report_json(
+        Format::Json => Ok(report_json(
             ctx,
+            &run,
             json!({
                 "profile": profile.name,
                 "url": client.base().as_str(),
@@ -56,7 +59,11 @@ pub fn run(ctx: &Context, name: &str, url: Option<&str>, timeout: u64) -> Result
                 facts.version.as_deref(),
                 &result.rows,
             ));
-            Ok(session.report(ctx, Some(format!("vprof verify {}", profile.name))))
+            Ok(report(
+                ctx,
+                &run,
+                Some(format!("vprof verify {}", profile.name)),
+            ))
         }
     }
 }
