@@ -13,8 +13,10 @@
 //! write              diff preview, --check drift, atomic writes that never lose a file
 //! ```
 //!
-//! `diagnostics` holds the finding type and its printers; `output` is the only module that
-//! writes to the terminal; `exit` maps outcomes to exit codes.
+//! `pipeline` runs the stages from `load` to `check::rules` for every command and test
+//! (findings with the project's levels applied once); `commands` are thin: arguments in,
+//! pipeline, a report out. `diagnostics` holds the finding type and its printers; `output`
+//! is the only module that writes to the terminal; `exit` maps outcomes to exit codes.
 
 pub mod check;
 pub mod cli;
@@ -25,6 +27,7 @@ pub mod exit;
 pub mod model;
 pub mod output;
 pub mod paths;
+pub mod pipeline;
 pub mod profile;
 pub mod project;
 pub mod render;

@@ -10,8 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
-use super::render::load_valid;
-use super::{Context, Session};
+use super::{Context, load_deployment};
 use crate::cli::Format;
 use crate::error::Error;
 use crate::exit::Outcome;
@@ -30,8 +29,8 @@ pub struct KeyDiff {
 }
 
 pub fn run(ctx: &Context, a: &str, b: &str) -> Result<Outcome, Error> {
-    let mut session = Session::open(ctx)?;
-    let Some(profiles) = load_valid(ctx, &mut session, &[a.to_string(), b.to_string()], false)?
+    let mut run = super::open(ctx)?;
+    let Some(profiles) = load_deployment(ctx, &mut run, &[a.to_string(), b.to_string()], false)?
     else {
         return Ok(Outcome::Findings);
     };
@@ -39,8 +38,8 @@ pub fn run(ctx: &Context, a: &str, b: &str) -> Result<Outcome, Error> {
     let keys = key_diffs(pa, pb);
     let mut files_diff = String::new();
     let dir = ctx.cwd.clone();
-    let ra = render::render(std::slice::from_ref(pa), &session.project, &dir, None)?;
-    let rb = render::render(std::slice::from_ref(pb), &session.project, &dir, None)?;
+    let ra = render::render(std::slice::from_ref(pa), &run.project, &dir, None)?;
+    let rb = render::render(std::slice::from_ref(pb), &run.project, &dir, None)?;
     let color = ctx.format == Format::Human && ctx.printer.color_stdout;
     for (fa, fb) in ra.iter().zip(&rb) {
         let file = fa

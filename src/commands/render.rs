@@ -6,10 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Context, Session, Target, shown};
+use super::{Context, load_deployment, shown};
 use crate::error::Error;
 use crate::exit::Outcome;
-use crate::profile::Profile;
 use crate::render::write::{self, Planned, State};
 use crate::render::{self, ENV_FILE, diff};
 
@@ -23,65 +22,22 @@ pub struct Options {
     pub force: bool,
 }
 
-/// Load and validate the profiles named (and check them together: GPUs, ports); `None` when findings stop the run
-/// (they have been reported).
-pub fn load_valid(
-    ctx: &Context,
-    session: &mut Session,
-    names: &[String],
-    together: bool,
-) -> Result<Option<Vec<Profile>>, Error> {
-    let mut targets: Vec<Target> = Vec::new();
-    for name in names {
-        let t = session.target(ctx, name)?;
-        if t.is_partial() {
-            return Err(Error::Usage(format!(
-                "`{}` is a partial (its name starts with `_`): it is only extended, never rendered",
-                t.name
-            )));
-        }
-        if targets.iter().any(|o| o.path == t.path) {
-            return Err(Error::Usage(format!("`{}` is named twice", t.name)));
-        }
-        targets.push(t);
-    }
-    let profiles = session.load_checked(ctx, &targets)?;
-    if together && profiles.len() > 1 {
-        crate::check::together(&profiles, &mut session.diags);
-    }
-    // In JSON the findings document is printed only when it stops the run, so that stdout
-    // holds one document (the command's own) otherwise.
-    let leveled = session
-        .project
-        .apply_levels(std::mem::take(&mut session.diags));
-    let errors = leveled.has_errors();
-    session.diags = leveled;
-    if ctx.format == crate::cli::Format::Json && !errors && profiles.len() == targets.len() {
-        return Ok(Some(profiles));
-    }
-    let outcome = session.report(ctx, None);
-    if outcome != crate::exit::Outcome::Success || profiles.len() != targets.len() {
-        return Ok(None);
-    }
-    Ok(Some(profiles))
-}
-
 pub fn run(ctx: &Context, names: &[String], opts: &Options) -> Result<Outcome, Error> {
     if names.len() > 1 && opts.out.is_none() {
         return Err(Error::Usage(String::from(
             "several profiles render into one compose file: say where with --out DIR",
         )));
     }
-    let mut session = Session::open(ctx)?;
-    let Some(profiles) = load_valid(ctx, &mut session, names, true)? else {
+    let mut run = super::open(ctx)?;
+    let Some(profiles) = load_deployment(ctx, &mut run, names, true)? else {
         return Ok(Outcome::Findings);
     };
     let dir = match &opts.out {
         Some(out) => ctx.cwd.join(out),
-        None => default_dir(&session.project.deploy_dir, &profiles[0].name),
+        None => default_dir(&run.project.deploy_dir, &profiles[0].name),
     };
     let existing_env = write::read_existing(&dir.join(ENV_FILE))?;
-    let files = render::render(&profiles, &session.project, &dir, existing_env.as_deref())?;
+    let files = render::render(&profiles, &run.project, &dir, existing_env.as_deref())?;
     let planned = write::plan(files, opts.force)?;
     show_diffs(ctx, &planned);
     if opts.check {

@@ -2,10 +2,11 @@
 
 use serde_json::json;
 
-use super::{Context, Session};
+use super::{Context, report, report_json};
 use crate::cli::Format;
 use crate::error::Error;
 use crate::exit::Outcome;
+use crate::pipeline::Pipeline;
 use crate::profile::node::{Node, Value};
 
 /// A leaf of the merged tree: dotted key, value, where it was written.
@@ -18,18 +19,18 @@ pub struct Entry {
 }
 
 /// Flatten a tree into leaves (arrays and scalars; tables recurse), in key order.
-pub fn entries(tree: &Node, session: &Session) -> Vec<Entry> {
+pub fn entries(tree: &Node, run: &Pipeline) -> Vec<Entry> {
     let mut out = Vec::new();
-    flatten(tree, &mut Vec::new(), session, &mut out);
+    flatten(tree, &mut Vec::new(), run, &mut out);
     out
 }
 
-fn flatten(node: &Node, path: &mut Vec<String>, session: &Session, out: &mut Vec<Entry>) {
+fn flatten(node: &Node, path: &mut Vec<String>, run: &Pipeline, out: &mut Vec<Entry>) {
     match &node.value {
         Value::Table(t) if !t.is_empty() => {
             for (k, v) in t {
                 path.push(k.clone());
-                flatten(v, path, session, out);
+                flatten(v, path, run, out);
                 path.pop();
             }
         }
@@ -39,11 +40,11 @@ fn flatten(node: &Node, path: &mut Vec<String>, session: &Session, out: &mut Vec
                 .key_span
                 .as_ref()
                 .map_or(node.origin.span.start, |k| k.start);
-            let (line, _) = session.sources.line_col(node.origin.file, start);
+            let (line, _) = run.sources.line_col(node.origin.file, start);
             out.push(Entry {
                 key: path.join("."),
                 value: node.to_json(),
-                file: session.sources.name(node.origin.file).to_string(),
+                file: run.sources.name(node.origin.file).to_string(),
                 line,
             });
         }
@@ -51,14 +52,14 @@ fn flatten(node: &Node, path: &mut Vec<String>, session: &Session, out: &mut Vec
 }
 
 pub fn run(ctx: &Context, name: &str) -> Result<Outcome, Error> {
-    let mut session = Session::open(ctx)?;
-    let Some(profile) = session.load_one(ctx, name)? else {
-        return Ok(session.report(ctx, None));
+    let mut run = super::open(ctx)?;
+    let Some(profile) = run.load_one(name)? else {
+        return Ok(report(ctx, &run, None));
     };
-    let list = entries(&profile.tree, &session);
+    let list = entries(&profile.tree, &run);
     let version_source = match profile.image_target {
         crate::vllm::ImageTarget::Pinned(_) => "image tag",
-        _ if session.project.vllm_version.is_some() => "vprof.toml vllm_version",
+        _ if run.project.vllm_version.is_some() => "vprof.toml vllm_version",
         _ => "newest table (image tag is not a version)",
     };
     match ctx.format {
@@ -74,7 +75,7 @@ pub fn run(ctx: &Context, name: &str) -> Result<Outcome, Error> {
                 "service": profile.service,
                 "values": values,
             });
-            return Ok(session.report_json(ctx, doc));
+            return Ok(report_json(ctx, &run, doc));
         }
         Format::Human => {
             let mut text = format!(
@@ -105,5 +106,5 @@ pub fn run(ctx: &Context, name: &str) -> Result<Outcome, Error> {
             ctx.printer.out(&text);
         }
     }
-    Ok(session.report(ctx, None))
+    Ok(report(ctx, &run, None))
 }

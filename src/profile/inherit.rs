@@ -25,18 +25,24 @@ struct Parsed {
     valid: bool,
 }
 
-/// Reads profiles of one project, sharing sources and findings across them.
+/// Reads profiles of one project into the caller's sources and findings (see
+/// `crate::pipeline`, which owns them).
 #[derive(Debug)]
 pub struct Loader<'p> {
     pub project: &'p Project,
-    pub cwd: PathBuf,
-    pub sources: SourceMap,
-    pub diags: Diagnostics,
+    pub cwd: &'p Path,
+    pub sources: &'p mut SourceMap,
+    pub diags: &'p mut Diagnostics,
     files: HashMap<PathBuf, Option<Parsed>>,
 }
 
 impl<'p> Loader<'p> {
-    pub fn new(project: &'p Project, cwd: PathBuf, sources: SourceMap, diags: Diagnostics) -> Self {
+    pub fn new(
+        project: &'p Project,
+        cwd: &'p Path,
+        sources: &'p mut SourceMap,
+        diags: &'p mut Diagnostics,
+    ) -> Self {
         Loader {
             project,
             cwd,
@@ -51,17 +57,15 @@ impl<'p> Loader<'p> {
         if let Some(cached) = self.files.get(&key) {
             return Ok(cached.clone());
         }
-        let display = crate::paths::display(path, &self.cwd);
-        let parsed = match load::read_source(path, &display, &mut self.sources, &mut self.diags)? {
+        let display = crate::paths::display(path, self.cwd);
+        let parsed = match load::read_source(path, &display, self.sources, self.diags)? {
             LoadedText::Invalid => None,
-            LoadedText::Text(file) => {
-                load::parse(file, &self.sources, &mut self.diags).map(|node| {
-                    let before = self.diags.error_count();
-                    schema::validate(&node, kind, &mut self.diags);
-                    let valid = self.diags.error_count() == before;
-                    Parsed { file, node, valid }
-                })
-            }
+            LoadedText::Text(file) => load::parse(file, self.sources, self.diags).map(|node| {
+                let before = self.diags.error_count();
+                schema::validate(&node, kind, self.diags);
+                let valid = self.diags.error_count() == before;
+                Parsed { file, node, valid }
+            }),
         };
         self.files.insert(key, parsed.clone());
         Ok(parsed)
@@ -121,7 +125,7 @@ impl<'p> Loader<'p> {
                     format!(
                         "`extends` names a missing profile: {} ({} does not exist)",
                         names.join(" → "),
-                        crate::paths::display(&parent_path, &self.cwd)
+                        crate::paths::display(&parent_path, self.cwd)
                     ),
                 )
                 .at(ext.origin.value_label("no such profile"));
@@ -160,7 +164,7 @@ impl<'p> Loader<'p> {
             files,
             merged,
             self.project,
-            &mut self.diags,
+            self.diags,
         ))
     }
 
@@ -181,7 +185,7 @@ impl<'p> Loader<'p> {
                 Check::Host,
                 format!(
                     "host `{host_name}` not found: {} does not exist",
-                    crate::paths::display(&path, &self.cwd)
+                    crate::paths::display(&path, self.cwd)
                 ),
             )
             .at(host.origin.value_label("no such host"));
