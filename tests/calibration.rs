@@ -60,6 +60,10 @@ fn pct(got: f64, want: f64) -> f64 {
 }
 
 #[test]
+#[expect(
+    clippy::print_stdout,
+    reason = "the calibration table is the test's report, shown with --nocapture"
+)]
 fn estimates_match_published_vllm_logs() {
     let text = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/calibration.toml"),
