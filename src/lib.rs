@@ -31,6 +31,7 @@ pub mod pipeline;
 pub mod profile;
 pub mod project;
 pub mod render;
+pub mod scaffold;
 pub mod vllm;
 
 use cli::{Cli, Command};
@@ -62,6 +63,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Plan { name } => commands::plan::run(&ctx, name),
         Command::Sweep { grid, out } => commands::sweep::run(&ctx, grid, out),
         Command::Diff { a, b } => commands::diff::run(&ctx, a, b),
+        Command::Init { dir } => commands::init::run(&ctx, dir),
         Command::Render {
             names,
             out,
@@ -69,6 +71,7 @@ pub fn run(cli: Cli) -> Outcome {
             dry_run,
             yes,
             force,
+            all,
         } => commands::render::run(
             &ctx,
             names,
@@ -78,6 +81,7 @@ pub fn run(cli: Cli) -> Outcome {
                 dry_run: *dry_run,
                 yes: *yes,
                 force: *force,
+                all: *all,
             },
         ),
     };

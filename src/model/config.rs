@@ -68,34 +68,23 @@ fn quant(c: &Map<String, Value>) -> Option<Quant> {
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_ascii_lowercase();
-    let default_bits = if method.contains("fp8") || algo.contains("fp8") {
-        8
-    } else {
-        4
+    // modelopt names its algorithm ("FP8", "NVFP4") instead of a method with bits.
+    let method = match method.as_str() {
+        "modelopt" if !algo.is_empty() => algo,
+        _ => method,
     };
     let bits = q
         .get("bits")
         .or_else(|| q.get("w_bit"))
         .or_else(|| group0.and_then(|w| w.get("num_bits")))
         .and_then(Value::as_u64)
-        .unwrap_or(default_bits);
-    let default_group = match method.as_str() {
-        "mxfp4" => 32,
-        _ if algo.contains("nvfp4") => 16,
-        _ => 128,
-    };
+        .and_then(|b| u32::try_from(b).ok());
     let group = q
         .get("group_size")
         .or_else(|| q.get("q_group_size"))
         .or_else(|| group0.and_then(|w| w.get("group_size")))
-        .and_then(Value::as_u64)
-        .unwrap_or(default_group);
-    Some(Quant {
-        experts_only: method == "mxfp4",
-        method,
-        bits: bits as u32,
-        group_size: group,
-    })
+        .and_then(Value::as_u64);
+    Some(Quant::with_defaults(method, bits, group))
 }
 
 /// Which layers are MoE layers, as the model classes decide it.

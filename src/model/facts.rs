@@ -18,6 +18,27 @@ pub struct Quant {
     pub experts_only: bool,
 }
 
+impl Quant {
+    /// The one place quantization defaults are decided: 8 bits for fp8 methods, else 4;
+    /// groups of 128 weights (32 for mxfp4, 16 for NVFP4). mxfp4 (gpt-oss) quantizes only the
+    /// routed experts.
+    pub fn with_defaults(method: String, bits: Option<u32>, group_size: Option<u64>) -> Quant {
+        let method = method.to_ascii_lowercase();
+        let bits = bits.unwrap_or(if method.contains("fp8") { 8 } else { 4 });
+        let group = match method.as_str() {
+            "mxfp4" => 32,
+            m if m.contains("nvfp4") => 16,
+            _ => 128,
+        };
+        Quant {
+            experts_only: method == "mxfp4",
+            method,
+            bits,
+            group_size: group_size.unwrap_or(group),
+        }
+    }
+}
+
 /// A mixture-of-experts MLP.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Moe {
