@@ -2,6 +2,7 @@
 //! arguments into profile files, loading them, and reporting findings.
 
 pub mod diff;
+pub mod import;
 pub mod list;
 pub mod plan;
 pub mod render;
