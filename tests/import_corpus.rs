@@ -191,12 +191,9 @@ fn corpus_imports_with_identical_vllm_arguments() {
         );
         std::fs::write(project.profiles_dir.join(format!("{}.toml", o.name)), text).unwrap();
     }
-    let mut loader = Loader::new(
-        &project,
-        dir.path().to_path_buf(),
-        SourceMap::default(),
-        Diagnostics::default(),
-    );
+    let mut sources = SourceMap::default();
+    let mut diags = Diagnostics::default();
+    let mut loader = Loader::new(&project, dir.path(), &mut sources, &mut diags);
     let mut same = Vec::new();
     let mut differ: Vec<(String, String)> = Vec::new();
     for o in &result.profiles {

@@ -10,12 +10,13 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use super::{Context, Session, Target, plural, shown};
+use super::{Context, plural, report, report_json, shown};
 use crate::cli::Format;
-use crate::diagnostics::{Diagnostic, Label};
+use crate::diagnostics::{Diagnostic, Diagnostics, Label};
 use crate::error::Error;
 use crate::exit::Outcome;
 use crate::import::{self, Import, Input, Note};
+use crate::pipeline::Pipeline;
 use crate::profile::Loader;
 use crate::render::diff;
 use crate::render::write::{self, State};
@@ -90,7 +91,7 @@ fn to_diagnostic(note: &Note, file: usize, text: &str) -> Diagnostic {
 }
 
 pub fn run(ctx: &Context, files: &[PathBuf], opts: &Options) -> Result<Outcome, Error> {
-    let mut session = Session::open(ctx)?;
+    let mut session = super::open(ctx)?;
     let inputs: Vec<Input> = files
         .iter()
         .map(|f| read_input(ctx, f))
@@ -109,7 +110,7 @@ pub fn run(ctx: &Context, files: &[PathBuf], opts: &Options) -> Result<Outcome, 
             .sources
             .add(inputs[index].display.clone(), masked.clone());
         for note in notes {
-            session.diags.push(to_diagnostic(note, file, &masked));
+            session.push(to_diagnostic(note, file, &masked));
         }
     }
     let out_dir = match &opts.out {
@@ -208,7 +209,7 @@ pub fn run(ctx: &Context, files: &[PathBuf], opts: &Options) -> Result<Outcome, 
 /// findings name the files as they will be.
 fn validate_staged(
     ctx: &Context,
-    session: &mut Session,
+    session: &mut Pipeline,
     out_dir: &Path,
     outputs: &[(PathBuf, String, bool)],
 ) -> Result<(), Error> {
@@ -239,33 +240,30 @@ fn validate_staged(
     }
     let mut project = session.project.clone();
     project.profiles_dir = staged_dir;
-    let sources = std::mem::take(&mut session.sources);
-    let diags = std::mem::take(&mut session.diags);
-    let mut loader = Loader::new(&project, stage.path().to_path_buf(), sources, diags);
-    for (path, partial) in &targets {
-        if *partial {
-            loader.check_only(path)?;
-            continue;
-        }
-        let t = Target {
-            path: path.clone(),
-            name: path
+    let mut raw = Diagnostics::default();
+    {
+        let mut loader = Loader::new(&project, stage.path(), &mut session.sources, &mut raw);
+        for (path, partial) in &targets {
+            if *partial {
+                loader.check_only(path)?;
+                continue;
+            }
+            let name = path
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        };
-        if let Some(p) = loader.profile(&t.path, &t.name)? {
-            crate::check::profile(&p, loader.project, &mut loader.diags);
+                .unwrap_or_default();
+            if let Some(p) = loader.profile(path, &name)? {
+                crate::check::profile(&p, &project, loader.diags);
+            }
         }
     }
-    session.sources = loader.sources;
-    session.diags = loader.diags;
+    session.absorb(raw);
     Ok(())
 }
 
 fn finish(
     ctx: &Context,
-    session: &mut Session,
+    session: &mut Pipeline,
     result: &Import,
     inputs: &[Input],
     planned: &[write::Planned],
@@ -304,8 +302,9 @@ fn finish(
                 .map(|o| json!({"file": inputs[o.file].display, "line": o.line, "service": o.service, "reason": o.reason}))
                 .collect();
             let partials: Vec<&str> = result.partials.iter().map(|p| p.name.as_str()).collect();
-            session.report_json(
+            report_json(
                 ctx,
+                session,
                 json!({"profiles": profiles, "partials": partials, "other_services": others, "files": files}),
             )
         }
@@ -326,7 +325,7 @@ fn finish(
                 plural(result.partials.len(), "partial"),
                 plural(inputs.len(), "compose file")
             );
-            session.report(ctx, Some(summary))
+            report(ctx, session, Some(summary))
         }
     }
 }

@@ -49,6 +49,19 @@ pub struct Quant {
     pub group_size: u64,
 }
 
+impl Quant {
+    /// The one place quantization defaults are decided: 8 bits for fp8 methods, else 4;
+    /// groups of 128 weights.
+    pub fn with_defaults(method: String, bits: Option<u32>, group_size: Option<u64>) -> Quant {
+        let bits = bits.unwrap_or(if method.contains("fp8") { 8 } else { 4 });
+        Quant {
+            method,
+            bits,
+            group_size: group_size.unwrap_or(128),
+        }
+    }
+}
+
 /// Everything the planner and the model checks use.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelFacts {
@@ -126,17 +139,12 @@ pub fn resolve_facts(
         return Err(missing);
     }
     let quant = match (&t.quant_method, b.and_then(|f| f.quant.clone())) {
-        (Some(method), base_quant) => Some(Quant {
-            method: method.clone(),
-            bits: t
-                .quant_bits
-                .or(base_quant.as_ref().map(|q| q.bits))
-                .unwrap_or(if method.contains("fp8") { 8 } else { 4 }),
-            group_size: t
-                .quant_group_size
-                .or(base_quant.as_ref().map(|q| q.group_size))
-                .unwrap_or(128),
-        }),
+        (Some(method), base_quant) => Some(Quant::with_defaults(
+            method.clone(),
+            t.quant_bits.or(base_quant.as_ref().map(|q| q.bits)),
+            t.quant_group_size
+                .or(base_quant.as_ref().map(|q| q.group_size)),
+        )),
         (None, q) => q,
     };
     Ok(ModelFacts {

@@ -91,17 +91,12 @@ pub fn from_config(config: &Value, index: Option<&Value>, source: String) -> Opt
             .get("bits")
             .or_else(|| q.get("w_bit"))
             .and_then(Value::as_u64)
-            .unwrap_or(if method.contains("fp8") { 8 } else { 4 });
+            .and_then(|b| u32::try_from(b).ok());
         let group = q
             .get("group_size")
             .or_else(|| q.get("q_group_size"))
-            .and_then(Value::as_u64)
-            .unwrap_or(128);
-        Some(Quant {
-            method,
-            bits: bits as u32,
-            group_size: group,
-        })
+            .and_then(Value::as_u64);
+        Some(Quant::with_defaults(method, bits, group))
     });
     let rope = c.get("rope_scaling").filter(|r| r.is_object()).cloned();
     Some(ModelFacts {

@@ -45,11 +45,6 @@ pub fn plan_input(profile: &Profile, facts: &ModelFacts) -> Result<PlanInput, St
         .gpu_memory_gib
         .ok_or("host.gpu_memory_gib (or gpu_memory_mib)")?;
     let v = profile.vllm();
-    let flag_default = |key: &str| {
-        crate::vllm::table(profile.version)
-            .get(key)
-            .and_then(|f| f.default.as_f64())
-    };
     let batched = match &v.max_num_batched_tokens {
         Some(HumanInt::Int(n)) => Some(*n),
         Some(HumanInt::Text(t)) => parse_human_int(t).filter(|n| *n > 0).map(|n| n as u64),
@@ -63,10 +58,7 @@ pub fn plan_input(profile: &Profile, facts: &ModelFacts) -> Result<PlanInput, St
     Ok(PlanInput {
         gpu_ids: profile.gpu_ids.clone(),
         gpu_total_gib: total,
-        gpu_memory_utilization: v
-            .gpu_memory_utilization
-            .or(flag_default("gpu_memory_utilization"))
-            .unwrap_or(0.9),
+        gpu_memory_utilization: profile.gpu_memory_fraction(),
         tensor_parallel_size: profile.tensor_parallel_size,
         pipeline_parallel_size: profile.pipeline_parallel_size,
         max_model_len: max_model_len(profile, facts),
