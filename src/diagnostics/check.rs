@@ -79,6 +79,7 @@ checks! {
     ImportInterpolation => "import-interpolation", Warning, "`vprof import`: a `${VAR}` replaced by its default, or without one";
     ImportSecret => "import-secret", Warning, "`vprof import`: a secret turned into a name or reference (its value is not copied)";
     ImportImage => "import-image", Warning, "`vprof import`: an image tag that names no vLLM version vprof knows";
+    ServerMismatch => "server-mismatch", Error, "a running server differs from the profile (`vprof verify`)";
 }
 
 impl Check {
