@@ -7,11 +7,12 @@
 use std::path::{Path, PathBuf};
 
 use super::{Context, load_deployment, shown};
+use crate::diagnostics::{Check, Level};
 use crate::error::Error;
 use crate::exit::Outcome;
 use crate::profile::Profile;
 use crate::render::write::{self, Planned, State};
-use crate::render::{self, ENV_FILE, Kind, diff};
+use crate::render::{self, ENV_FILE, Kind, commit, diff};
 
 /// The flags of `vprof render`.
 #[derive(Debug, Clone, Default)]
@@ -69,7 +70,18 @@ pub fn run(ctx: &Context, names: &[String], opts: &Options) -> Result<Outcome, E
     };
     let mut planned: Vec<Planned> = Vec::new();
     let mut fixes: Vec<String> = Vec::new();
+    // Held from reading the old `.env` until the last rename: concurrent renders of one
+    // directory run one after the other, and none loses a value another kept.
+    let writing = !opts.check && !opts.dry_run;
+    let mut locks = Vec::new();
     for (group, dir, fix) in groups {
+        if writing {
+            locks.push(commit::lock_exclusive(&dir)?);
+            commit::remove_stale(&dir);
+        } else if let Some(lock) = commit::lock_shared(&dir) {
+            locks.push(lock);
+        }
+        warn_open_env(ctx, &run.project, &dir.join(ENV_FILE));
         let existing_env = write::read_existing(&dir.join(ENV_FILE))?;
         let files = render::render(&group, &run.project, &dir, existing_env.as_deref())?;
         for p in write::plan(files, opts.force)? {
@@ -81,7 +93,34 @@ pub fn run(ctx: &Context, names: &[String], opts: &Options) -> Result<Outcome, E
     if opts.check {
         return Ok(check_outcome(ctx, &planned, &fixes));
     }
-    write_planned(ctx, opts, &planned)
+    let outcome = write_planned(ctx, opts, &planned)?;
+    for p in planned.iter().filter(|p| p.file.kind == Kind::Env) {
+        if p.file.path.exists() {
+            commit::make_private(&p.file.path).map_err(|source| Error::Write {
+                path: p.file.path.clone(),
+                source,
+            })?;
+        }
+    }
+    drop(locks);
+    Ok(outcome)
+}
+
+/// `env-permissions`: a `.env` that group or others may read (it holds secrets).
+fn warn_open_env(ctx: &Context, project: &crate::project::Project, path: &Path) {
+    let Some(mode) = commit::open_mode(path) else {
+        return;
+    };
+    let level = project.level(Check::EnvPermissions);
+    if level == Level::Off {
+        return;
+    }
+    ctx.printer.err(&format!(
+        "{}[{}]: {} is readable or writable by group or others (mode {mode:04o}); it holds secrets: vprof makes it 0600 when it writes\n",
+        level.as_str(),
+        Check::EnvPermissions.name(),
+        shown(ctx, path)
+    ));
 }
 
 fn write_planned(ctx: &Context, opts: &Options, planned: &[Planned]) -> Result<Outcome, Error> {
@@ -118,7 +157,7 @@ fn write_planned(ctx: &Context, opts: &Options, planned: &[Planned]) -> Result<O
         ctx.printer.err("nothing written\n");
         return Ok(Outcome::Success);
     }
-    let written = write::write_all(planned)?;
+    let written = write::write_all_locked(planned)?;
     for p in planned {
         let path = shown(ctx, &p.file.path);
         if written.contains(&p.file.path) {
