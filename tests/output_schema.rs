@@ -8,7 +8,7 @@ mod support;
 use std::path::Path;
 
 use serde_json::{Value, json};
-use support::{Hermetic, root};
+use support::hermetic::{Hermetic, root};
 
 #[test]
 fn committed_output_schema_is_current() {
