@@ -48,7 +48,7 @@ pub fn run(ctx: &Context, name: &str) -> Result<Report, Error> {
 
 fn human(profile: &Profile, facts: &ModelFacts, input: &PlanInput, plan: &Plan) -> String {
     let mut text = format!(
-        "{}: {} on {} GPU{} (TP {} x PP {}), vLLM {}\nmodel facts: {}\n\n",
+        "{}: {} on {} GPU{} (TP {} x PP {}), vLLM {}\nmodel facts: {}\naccounting: {}\n\n",
         profile.name,
         profile.model,
         input.gpu_ids.len(),
@@ -56,7 +56,8 @@ fn human(profile: &Profile, facts: &ModelFacts, input: &PlanInput, plan: &Plan) 
         input.tensor_parallel_size,
         input.pipeline_parallel_size,
         profile.version.as_str(),
-        facts.source
+        facts.source,
+        plan.accounting.describe()
     );
     let mut table = Table::new(&[
         Align::Left,
@@ -89,8 +90,8 @@ fn human(profile: &Profile, facts: &ModelFacts, input: &PlanInput, plan: &Plan) 
     }
     text.push_str(&table.render());
     text.push_str(&format!(
-        "(GiB per GPU; budget = gpu_memory_utilization {} x total)\n\nKV cache: {} tokens ({} bytes per token per GPU)\nmax concurrency at max_model_len {}: {:.2}\n",
-        input.gpu_memory_utilization, plan.kv_cache_tokens, plan.kv_bytes_per_token, input.max_model_len, plan.max_concurrency
+        "(GiB per GPU; budget = gpu_memory_utilization {} x total; overhead = non-torch {:.2} + CUDA graphs {:.2})\n\nKV cache: {} tokens ({} bytes per token per GPU)\nmax concurrency at max_model_len {}: {:.2}\n",
+        input.gpu_memory_utilization, plan.gpus.first().map_or(0.0, |g| g.non_torch_gib), plan.gpus.first().map_or(0.0, |g| g.cuda_graph_gib), plan.kv_cache_tokens, plan.kv_bytes_per_token, input.max_model_len, plan.max_concurrency
     ));
     text.push_str(&if plan.fits {
         String::from("verdict: fits\n")
