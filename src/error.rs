@@ -27,6 +27,9 @@ pub enum Error {
     /// does not load): never a silent pass.
     #[error("internal error: {0}")]
     Internal(String),
+    /// A server that `verify` or `bench` talks to cannot be reached or answers wrongly.
+    #[error("{0}")]
+    Server(String),
     #[error("template {name}: {message}")]
     Template { name: String, message: String },
 }

@@ -2,6 +2,7 @@
 //! a `crate::report::Report` out (printed by `crate::report::emit`). This one holds what
 //! they share.
 
+pub mod bench;
 pub mod diff;
 pub mod init;
 pub mod list;
@@ -11,6 +12,7 @@ pub mod schema;
 pub mod show;
 pub mod sweep;
 pub mod validate;
+pub mod verify;
 
 use std::path::{Path, PathBuf};
 

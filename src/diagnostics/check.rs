@@ -75,6 +75,7 @@ checks! {
     VllmVersion => "vllm-version", Error, "the image tag names a vLLM version vprof has no flag table for";
     GpuOverlap => "gpu-overlap", Error, "services sharing a GPU whose memory fractions add up to more than 1";
     PortConflict => "port-conflict", Error, "services rendered together that publish the same host port";
+    ServerMismatch => "server-mismatch", Error, "a running server differs from the profile (`vprof verify`)";
 }
 
 impl Check {

@@ -8,7 +8,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::Finding;
+use crate::bench::BenchResult;
+use crate::bench::compare::Row as BenchRow;
 use crate::model::Plan;
+use crate::verify::Row as VerifyRow;
 
 /// Any document a vprof command prints on stdout with `--format json`.
 #[derive(Debug, Serialize, JsonSchema)]
@@ -22,6 +25,9 @@ pub enum Output {
     Sweep(SweepReport),
     Render(RenderReport),
     Init(InitReport),
+    Verify(VerifyReport),
+    Bench(BenchReport),
+    BenchCompare(BenchCompareReport),
     SchemaCheck(SchemaCheckReport),
     Error(ErrorReport),
 }
@@ -181,5 +187,33 @@ pub struct InitReport {
 pub struct SchemaCheckReport {
     pub path: String,
     pub up_to_date: bool,
+    pub findings: Vec<Finding>,
+}
+
+/// `verify NAME`: the profile against the running server.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyReport {
+    pub profile: String,
+    pub url: String,
+    pub vllm_version: Option<String>,
+    pub rows: Vec<VerifyRow>,
+    pub findings: Vec<Finding>,
+}
+
+/// `bench NAME`: the measurements of one run and where they were saved.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct BenchReport {
+    #[serde(flatten)]
+    pub result: BenchResult,
+    pub saved: String,
+    pub findings: Vec<Finding>,
+}
+
+/// `bench --compare A.json B.json ...`: one row per saved run.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BenchCompareReport {
+    pub runs: Vec<BenchRow>,
     pub findings: Vec<Finding>,
 }
