@@ -28,6 +28,7 @@ pub enum Output {
     Verify(VerifyReport),
     Bench(BenchReport),
     BenchCompare(BenchCompareReport),
+    Import(ImportReport),
     SchemaCheck(SchemaCheckReport),
     Error(ErrorReport),
 }
@@ -216,4 +217,42 @@ pub struct BenchReport {
 pub struct BenchCompareReport {
     pub runs: Vec<BenchRow>,
     pub findings: Vec<Finding>,
+}
+
+/// `import COMPOSE.yaml ...`: the profiles made, the services left alone, the files.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportReport {
+    pub profiles: Vec<ImportedProfile>,
+    pub partials: Vec<String>,
+    pub other_services: Vec<OtherService>,
+    pub files: Vec<ImportedFile>,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportedProfile {
+    pub name: String,
+    /// The compose file it came from.
+    pub from: String,
+    pub service: String,
+}
+
+/// A compose service that is not a vLLM server.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OtherService {
+    pub file: String,
+    pub line: usize,
+    pub service: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportedFile {
+    pub file: String,
+    /// "written", "unchanged", "refused", "dry-run" or "not written".
+    pub state: String,
 }

@@ -2,8 +2,8 @@
 //! as human text or as exactly one JSON document on stdout ([`documents`] holds the
 //! document types; `schemas/output.schema.json` is generated from them).
 //!
-//! Human: findings (codespan) and an optional summary on stderr, the command's text on
-//! stdout, then its notes on stderr. JSON: the command's document, findings inside it.
+//! Human: a lead, the findings (codespan) and an optional summary on stderr, the command's
+//! text on stdout, then its notes on stderr. JSON: the command's document, findings inside it.
 //! A new format (SARIF, GitHub annotations) is a new [`Format`] variant and one arm in
 //! [`emit`].
 
@@ -36,6 +36,8 @@ pub enum Format {
 pub struct Report {
     /// The JSON document (findings included).
     pub doc: serde_json::Value,
+    /// Human text for stderr, before the findings.
+    pub lead: String,
     /// Human text for stdout.
     pub stdout: String,
     /// Human text for stderr, after the findings.
@@ -59,6 +61,7 @@ impl Report {
         };
         Report {
             doc: to_value(doc),
+            lead: String::new(),
             stdout: String::new(),
             notes: String::new(),
             summary: None,
@@ -80,6 +83,7 @@ impl Report {
     pub fn plain<T: Serialize>(doc: &T) -> Report {
         Report {
             doc: to_value(doc),
+            lead: String::new(),
             stdout: String::new(),
             notes: String::new(),
             summary: None,
@@ -91,6 +95,11 @@ impl Report {
 
     pub fn stdout(mut self, text: impl Into<String>) -> Report {
         self.stdout.push_str(&text.into());
+        self
+    }
+
+    pub fn lead(mut self, text: impl Into<String>) -> Report {
+        self.lead.push_str(&text.into());
         self
     }
 
@@ -122,6 +131,7 @@ pub fn emit(printer: &Printer, format: Format, report: &Report) -> Outcome {
     match format {
         Format::Json => printer.out(&json_text(&report.doc)),
         Format::Human => {
+            printer.err(&report.lead);
             printer.err(&diagnostics::render_human(
                 report.findings.iter(),
                 &report.sources,
