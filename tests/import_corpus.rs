@@ -263,6 +263,16 @@ fn corpus_imports_with_identical_vllm_arguments() {
             ));
         }
     }
+    drop(loader);
+    let schema_errors: Vec<&str> = diags
+        .iter()
+        .filter(|d| d.is_error() && matches!(d.check.name(), "schema" | "syntax" | "extends"))
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(
+        schema_errors.is_empty(),
+        "imported profiles break the format: {schema_errors:?}"
+    );
     let total = same.len() + differ.len();
     let mut report = format!(
         "{} of {total} vLLM services ({}%) import with identical vLLM arguments\n",

@@ -381,6 +381,17 @@ fn volumes(svc: &Node, t: &mut Table, notes: &mut Vec<Note>) {
                 (src, get("target"), ro.then(|| "ro".to_string()))
             }
         };
+        let mode_ok = mode.as_deref().is_none_or(|m| {
+            !m.is_empty() && m.chars().all(|c| c.is_ascii_alphabetic() || c == ',')
+        });
+        if !target.starts_with('/') || !mode_ok {
+            notes.push(Note::new(
+                item.line,
+                Check::ImportUnmapped,
+                String::from("this volume is not imported: it is not SOURCE:/TARGET[:MODE]"),
+            ));
+            continue;
+        }
         let named = !source.is_empty() && !source.starts_with(['/', '.', '~', '\\']);
         if source.is_empty() || named {
             notes.push(Note::new(item.line, Check::ImportUnmapped, format!("volume `{target}` is not imported: vprof renders bind mounts only (no named or anonymous volumes)")));
