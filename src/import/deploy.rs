@@ -359,6 +359,13 @@ fn volumes(svc: &Node, t: &mut Table, notes: &mut Vec<Note>) {
     let mut extra = Vec::new();
     for item in items {
         let (source, target, mode) = match text(item, notes) {
+            Some(s)
+                if s.as_bytes().get(1) == Some(&b':')
+                    && s.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) =>
+            {
+                notes.push(Note::new(item.line, Check::ImportUnmapped, String::from("this volume is not imported: a Windows drive path cannot be a profile volume")).help("mount the directory by its path inside WSL or Linux, e.g. /mnt/d/..."));
+                continue;
+            }
             Some(s) => {
                 let mut parts = s.splitn(3, ':');
                 let a = parts.next().unwrap_or("").to_string();
