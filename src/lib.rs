@@ -54,6 +54,7 @@ pub fn run(cli: Cli) -> Outcome {
     let result = match &cli.command {
         Command::Validate { targets } => commands::validate::run(&ctx, targets),
         Command::Schema { check } => commands::schema::run(&ctx, *check),
+        Command::Vllm { command } => commands::vllm::run(&ctx, command),
         Command::Show { name } => commands::show::run(&ctx, name),
         Command::List => commands::list::run(&ctx),
         Command::Plan { name } => commands::plan::run(&ctx, name),

@@ -9,6 +9,7 @@ pub mod schema;
 pub mod show;
 pub mod sweep;
 pub mod validate;
+pub mod vllm;
 
 use std::path::{Path, PathBuf};
 
@@ -182,7 +183,10 @@ impl Session {
                 ));
                 if let Some(summary) = summary {
                     let errors = diags.error_count();
-                    let warnings = diags.len() - errors;
+                    let warnings = diags
+                        .iter()
+                        .filter(|d| d.level == crate::diagnostics::Level::Warning)
+                        .count();
                     ctx.printer.err(&format!(
                         "{summary}: {}, {}\n",
                         plural(errors, "error"),

@@ -56,11 +56,7 @@ pub fn run(ctx: &Context, name: &str) -> Result<Outcome, Error> {
         return Ok(session.report(ctx, None));
     };
     let list = entries(&profile.tree, &session);
-    let version_source = match profile.image_target {
-        crate::vllm::ImageTarget::Pinned(_) => "image tag",
-        _ if session.project.vllm_version.is_some() => "vprof.toml vllm_version",
-        _ => "newest table (image tag is not a version)",
-    };
+    let version_source = profile.target.source.describe();
     match ctx.format {
         Format::Json => {
             let values: Vec<_> = list

@@ -7,7 +7,7 @@ use crate::diagnostics::{Check, Diagnostic, Diagnostics, FileId, Label};
 use crate::profile::node::{Node, Origin};
 use crate::profile::raw::{self, HostSpec};
 use crate::project::Project;
-use crate::vllm::{ImageTarget, Version, image_target};
+use crate::vllm::{Target, Version, target};
 
 /// Default host port of the OpenAI-compatible API.
 pub const DEFAULT_PORT: u32 = 8000;
@@ -40,9 +40,10 @@ pub struct Profile {
     pub tensor_parallel_size: u32,
     pub pipeline_parallel_size: u32,
     pub host: Option<Host>,
-    /// The flag table that applies.
+    /// The flag table that applies (`target.version`).
     pub version: Version,
-    pub image_target: ImageTarget,
+    /// How that version was decided: image tag, `vllm_version`, fallbacks and problems.
+    pub target: Target,
 }
 
 impl Profile {
@@ -176,11 +177,12 @@ pub fn build(
     let (Some(image), Some(model), Some(gpu_ids)) = (image, model, gpu_ids) else {
         return None;
     };
-    let image_target = image_target(&image);
-    let version = match &image_target {
-        ImageTarget::Pinned(v) => *v,
-        _ => project.vllm_version.unwrap_or_else(Version::newest),
-    };
+    let target = target(
+        &image,
+        deploy.vllm_version.as_deref(),
+        project.vllm_version.as_deref(),
+        &project.vllm_tables,
+    );
     let service = deploy
         .service
         .clone()
@@ -198,7 +200,7 @@ pub fn build(
         model,
         gpu_ids,
         host,
-        version,
-        image_target,
+        version: target.version,
+        target,
     })
 }
