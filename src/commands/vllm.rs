@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::{Context, Session};
+use super::Context;
 use crate::cli::{Format, VllmCommand};
 use crate::error::Error;
 use crate::exit::Outcome;
@@ -54,8 +54,8 @@ fn schema(ctx: &Context, check: bool) -> Result<Outcome, Error> {
 }
 
 fn versions(ctx: &Context) -> Result<Outcome, Error> {
-    let mut session = Session::open(ctx)?;
-    let project: Vec<Version> = session.project.vllm_tables.project().to_vec();
+    let run = super::open(ctx)?;
+    let project: Vec<Version> = run.project.vllm_tables.project().to_vec();
     match ctx.format {
         Format::Json => {
             let rows: Vec<_> = project
@@ -70,7 +70,7 @@ fn versions(ctx: &Context) -> Result<Outcome, Error> {
                 })
                 .collect();
             let doc = json!({"embedded": crate::vllm::Version::embedded().iter().map(|v| v.as_str()).collect::<Vec<_>>(), "project": rows});
-            Ok(session.report_json(ctx, doc))
+            Ok(super::report_json(ctx, &run, doc))
         }
         Format::Human => {
             let mut text = String::from("embedded (the latest patch of each minor release):\n");
@@ -89,14 +89,14 @@ fn versions(ctx: &Context) -> Result<Outcome, Error> {
                 }
             }
             ctx.printer.out(&text);
-            Ok(session.report(ctx, None))
+            Ok(super::report(ctx, &run, None))
         }
     }
 }
 
 fn table(ctx: &Context, requested: &str) -> Result<Outcome, Error> {
-    let mut session = Session::open(ctx)?;
-    let found = session.project.vllm_tables.find(requested);
+    let run = super::open(ctx)?;
+    let found = run.project.vllm_tables.find(requested);
     let version = match found {
         Some(Found::Exact(v) | Found::Minor(v)) => v,
         None => {
@@ -117,7 +117,7 @@ fn table(ctx: &Context, requested: &str) -> Result<Outcome, Error> {
                 source,
             })?;
             ctx.printer.out(&text);
-            return Ok(session.report(ctx, None));
+            return Ok(super::report(ctx, &run, None));
         }
         None => vllm::embedded_table(version.as_str()),
     };
@@ -125,7 +125,7 @@ fn table(ctx: &Context, requested: &str) -> Result<Outcome, Error> {
         return Err(Error::Usage(format!("no embedded table for {version}")));
     };
     ctx.printer.out(&render_table(&raw));
-    Ok(session.report(ctx, None))
+    Ok(super::report(ctx, &run, None))
 }
 
 /// The table file layout `tools/vllm/dump_table.py` prints: one flag per line, keys sorted.

@@ -61,6 +61,7 @@ checks! {
     Syntax => "syntax", Error, "the file is not valid TOML (or not UTF-8)";
     Schema => "schema", Error, "wrong types, unknown keys, out-of-range or missing values";
     Extends => "extends", Error, "`extends` names a missing profile or forms a cycle";
+    ProfileName => "profile-name", Error, "a profile, partial or host file name that is not a valid name (it becomes a service and directory name)";
     Host => "host", Error, "`host = \"NAME\"` names no file in hosts/, or that file is invalid";
     GpuMemoryCeiling => "gpu-memory-ceiling", Error, "gpu_memory_utilization above the project ceiling";
     ParallelismGpuCount => "parallelism-gpu-count", Error, "TP x PP differs from the GPUs assigned, or GPU ids are duplicated or beyond the host";
@@ -80,6 +81,7 @@ checks! {
     VllmTable => "vllm-table", Error, "a project flag table (vllm_tables_dir) that does not parse or fails the table checks";
     GpuOverlap => "gpu-overlap", Error, "services sharing a GPU whose memory fractions add up to more than 1";
     PortConflict => "port-conflict", Error, "services rendered together that publish the same host port";
+    ServerMismatch => "server-mismatch", Error, "a running server differs from the profile (`vprof verify`)";
 }
 
 impl Check {

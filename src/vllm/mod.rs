@@ -38,3 +38,9 @@ pub fn table_schema() -> serde_json::Value {
     serde_json::to_value(generator.into_root_schema_for::<RawTable>())
         .unwrap_or(serde_json::Value::Null)
 }
+
+/// vLLM's default of a top-level `[vllm]` key in a version, from its flag table;
+/// `Value::Null` means the engine decides at start-up, `None` that the key is no flag.
+pub fn flag_default(version: Version, key: &str) -> Option<&'static serde_json::Value> {
+    table(version).get(key).map(|f| &f.default)
+}
