@@ -4,9 +4,13 @@
 use serde_json::json;
 
 use super::Context;
-use crate::cli::{Format, VllmCommand};
+use crate::cli::VllmCommand;
 use crate::error::Error;
 use crate::exit::Outcome;
+use crate::report::Report;
+use crate::report::documents::{
+    SchemaCheckReport, VllmDumpScriptReport, VllmProjectTable, VllmTableReport, VllmVersionsReport,
+};
 use crate::vllm::{self, Found, Version};
 
 /// Where the committed table schema lives, relative to the project root.
@@ -18,11 +22,14 @@ pub fn table_schema_text() -> String {
     format!("{text}\n")
 }
 
-pub fn run(ctx: &Context, command: &VllmCommand) -> Result<Outcome, Error> {
+pub fn run(ctx: &Context, command: &VllmCommand) -> Result<Report, Error> {
     match command {
         VllmCommand::DumpScript => {
-            ctx.printer.out(vllm::DUMP_SCRIPT);
-            Ok(Outcome::Success)
+            let doc = VllmDumpScriptReport {
+                script: vllm::DUMP_SCRIPT.to_string(),
+                findings: Vec::new(),
+            };
+            Ok(Report::plain(&doc).stdout(vllm::DUMP_SCRIPT))
         }
         VllmCommand::Schema { check } => schema(ctx, *check),
         VllmCommand::Versions => versions(ctx),
@@ -30,102 +37,110 @@ pub fn run(ctx: &Context, command: &VllmCommand) -> Result<Outcome, Error> {
     }
 }
 
-fn schema(ctx: &Context, check: bool) -> Result<Outcome, Error> {
+fn schema(ctx: &Context, check: bool) -> Result<Report, Error> {
     let text = table_schema_text();
     if !check {
-        ctx.printer.out(&text);
-        return Ok(Outcome::Success);
+        return Ok(Report::plain(&vllm::table_schema()).stdout(text));
     }
     let committed =
         std::fs::read_to_string(ctx.cwd.join(TABLE_SCHEMA_PATH)).map_err(|source| Error::Read {
             path: TABLE_SCHEMA_PATH.into(),
             source,
         })?;
-    if committed == text {
-        ctx.printer
-            .err(&format!("{TABLE_SCHEMA_PATH} is up to date\n"));
-        Ok(Outcome::Success)
+    let up_to_date = committed == text;
+    let doc = SchemaCheckReport {
+        path: TABLE_SCHEMA_PATH.to_string(),
+        up_to_date,
+        findings: Vec::new(),
+    };
+    Ok(if up_to_date {
+        Report::plain(&doc).note(format!("{TABLE_SCHEMA_PATH} is up to date\n"))
     } else {
-        ctx.printer.err(&format!(
-            "{TABLE_SCHEMA_PATH} is stale: regenerate it with `vprof vllm schema > {TABLE_SCHEMA_PATH}`\n"
-        ));
-        Ok(Outcome::Findings)
-    }
+        Report::plain(&doc)
+            .note(format!(
+                "{TABLE_SCHEMA_PATH} is stale: regenerate it with `vprof vllm schema > {TABLE_SCHEMA_PATH}`\n"
+            ))
+            .at_least(Outcome::Findings)
+    })
 }
 
-fn versions(ctx: &Context) -> Result<Outcome, Error> {
+fn versions(ctx: &Context) -> Result<Report, Error> {
     let run = super::open(ctx)?;
-    let project: Vec<Version> = run.project.vllm_tables.project().to_vec();
-    match ctx.format {
-        Format::Json => {
-            let rows: Vec<_> = project
-                .iter()
-                .map(|v| {
-                    let file = v
-                        .table()
-                        .project_file
-                        .as_deref()
-                        .map(|p| super::shown(ctx, p));
-                    json!({"version": v.as_str(), "file": file})
-                })
-                .collect();
-            let doc = json!({"embedded": crate::vllm::Version::embedded().iter().map(|v| v.as_str()).collect::<Vec<_>>(), "project": rows});
-            Ok(super::report_json(ctx, &run, doc))
-        }
-        Format::Human => {
-            let mut text = String::from("embedded (the latest patch of each minor release):\n");
-            for v in Version::embedded() {
-                text.push_str(&format!("  {v}\n"));
-            }
-            if !project.is_empty() {
-                text.push_str("project tables:\n");
-                for v in &project {
-                    let file = v
-                        .table()
-                        .project_file
-                        .as_deref()
-                        .map(|p| super::shown(ctx, p));
-                    text.push_str(&format!("  {v}  {}\n", file.unwrap_or_default()));
-                }
-            }
-            ctx.printer.out(&text);
-            Ok(super::report(ctx, &run, None))
+    let project: Vec<VllmProjectTable> = run
+        .project
+        .vllm_tables
+        .project()
+        .iter()
+        .map(|v| VllmProjectTable {
+            version: v.as_str().to_string(),
+            file: v
+                .table()
+                .project_file
+                .as_deref()
+                .map(|p| super::shown(ctx, p))
+                .unwrap_or_default(),
+        })
+        .collect();
+    let embedded: Vec<String> = Version::embedded()
+        .iter()
+        .map(|v| v.as_str().to_string())
+        .collect();
+    let mut text = String::from("embedded (the latest patch of each minor release):\n");
+    for v in &embedded {
+        text.push_str(&format!("  {v}\n"));
+    }
+    if !project.is_empty() {
+        text.push_str("project tables:\n");
+        for t in &project {
+            text.push_str(&format!("  {}  {}\n", t.version, t.file));
         }
     }
+    let doc = VllmVersionsReport {
+        embedded,
+        project,
+        findings: run.finding_list(),
+    };
+    Ok(Report::new(run, &doc).stdout(text))
 }
 
-fn table(ctx: &Context, requested: &str) -> Result<Outcome, Error> {
+fn table(ctx: &Context, requested: &str) -> Result<Report, Error> {
     let run = super::open(ctx)?;
     let found = run.project.vllm_tables.find(requested);
-    let version = match found {
-        Some(Found::Exact(v) | Found::Minor(v)) => v,
+    let (version, fallback) = match found {
+        Some(Found::Exact(v)) => (v, false),
+        Some(Found::Minor(v)) => (v, true),
         None => {
             return Err(Error::Usage(format!(
-                "vprof has no flag table for vLLM {requested} (embedded: {})",
+                "vprof has no flag table for vLLM {requested} (embedded: {}; add others with `vprof vllm dump-script`)",
                 Version::embedded_range()
             )));
         }
     };
-    if let Some(Found::Minor(v)) = found {
-        ctx.printer
-            .err(&format!("note: vLLM {requested} uses the {v} table\n"));
-    }
     let raw = match &version.table().project_file {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
                 path: path.clone(),
                 source,
             })?;
-            ctx.printer.out(&text);
-            return Ok(super::report(ctx, &run, None));
+            serde_json::from_str(&text)
+                .map_err(|e| Error::Internal(format!("{}: {e}", path.display())))?
         }
-        None => vllm::embedded_table(version.as_str()),
+        None => vllm::embedded_table(version.as_str()).ok_or_else(|| {
+            Error::Internal(format!("the embedded table of {version} does not expand"))
+        })?,
     };
-    let Some(raw) = raw else {
-        return Err(Error::Usage(format!("no embedded table for {version}")));
+    let note = fallback.then(|| format!("vLLM {requested} uses the {version} table"));
+    let text = render_table(&raw);
+    let doc = VllmTableReport {
+        note: note.clone(),
+        table: raw,
+        findings: run.finding_list(),
     };
-    ctx.printer.out(&render_table(&raw));
-    Ok(super::report(ctx, &run, None))
+    let mut report = Report::new(run, &doc).stdout(text);
+    if let Some(note) = note {
+        report = report.lead(format!("note: {note}\n"));
+    }
+    Ok(report)
 }
 
 /// The table file layout `tools/vllm/dump_table.py` prints: one flag per line, keys sorted.
