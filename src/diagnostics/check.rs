@@ -80,6 +80,7 @@ checks! {
     VllmTableFallback => "vllm-table-fallback", Note, "a vLLM patch release without a table of its own is checked with its minor release's table";
     VllmTable => "vllm-table", Error, "a project flag table (vllm_tables_dir) that does not parse or fails the table checks";
     GpuOverlap => "gpu-overlap", Error, "services sharing a GPU whose memory fractions add up to more than 1";
+    EnvPermissions => "env-permissions", Warning, "a rendered .env that group or others may read (vprof makes it 0600)";
     PortConflict => "port-conflict", Error, "services rendered together that publish the same host port";
     ImportUnmapped => "import-unmapped", Warning, "`vprof import`: a compose setting or part of a command that a profile cannot hold";
     ImportInterpolation => "import-interpolation", Warning, "`vprof import`: a `${VAR}` replaced by its default, or without one";
