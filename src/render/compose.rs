@@ -80,6 +80,16 @@ fn environment(profile: &Profile) -> Result<Vec<EnvVar>, Error> {
         Ok(())
     };
     for (name, value) in deploy.env.iter().flatten() {
+        // The schema says so too; rendering never writes a key YAML or compose would misread.
+        if !super::is_env_name(name) || name.len() > 256 {
+            return Err(render_error(
+                profile,
+                format!(
+                    "deploy.env: `{}` is not an environment variable name",
+                    crate::profile::name::shown(name)
+                ),
+            ));
+        }
         add(EnvVar {
             name: name.clone(),
             value: value.clone(),
