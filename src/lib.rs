@@ -52,13 +52,18 @@ pub fn run(cli: Cli) -> Outcome {
         format: cli.format,
     };
     let result = match &cli.command {
-        Command::Validate { targets } => commands::validate::run(&ctx, targets),
+        Command::Validate { targets, target } => commands::validate::run(&ctx, targets, *target),
         Command::Schema { check } => commands::schema::run(&ctx, *check),
         Command::Show { name } => commands::show::run(&ctx, name),
         Command::List => commands::list::run(&ctx),
         Command::Plan { name } => commands::plan::run(&ctx, name),
         Command::Sweep { grid, out } => commands::sweep::run(&ctx, grid, out),
-        Command::Diff { a, b } => commands::diff::run(&ctx, a, b),
+        Command::Diff {
+            a,
+            b,
+            target,
+            b_target,
+        } => commands::diff::run(&ctx, a, b, *target, b_target.unwrap_or(*target)),
         Command::Render {
             names,
             out,
@@ -66,6 +71,7 @@ pub fn run(cli: Cli) -> Outcome {
             dry_run,
             yes,
             force,
+            target,
         } => commands::render::run(
             &ctx,
             names,
@@ -75,6 +81,7 @@ pub fn run(cli: Cli) -> Outcome {
                 dry_run: *dry_run,
                 yes: *yes,
                 force: *force,
+                target: *target,
             },
         ),
     };

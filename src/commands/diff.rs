@@ -16,7 +16,7 @@ use crate::cli::Format;
 use crate::error::Error;
 use crate::exit::Outcome;
 use crate::profile::Profile;
-use crate::render::{self, diff};
+use crate::render::{self, Kind, Target as RenderTarget, diff};
 use crate::vllm::Version;
 
 /// One differing key: each side's value, and whether it is vLLM's default (not set).
@@ -29,38 +29,67 @@ pub struct KeyDiff {
     pub b_default: bool,
 }
 
-pub fn run(ctx: &Context, a: &str, b: &str) -> Result<Outcome, Error> {
+pub fn run(
+    ctx: &Context,
+    a: &str,
+    b: &str,
+    ta: RenderTarget,
+    tb: RenderTarget,
+) -> Result<Outcome, Error> {
     let mut session = Session::open(ctx)?;
-    let Some(profiles) = load_valid(ctx, &mut session, &[a.to_string(), b.to_string()], false)?
-    else {
+    // `vprof diff X X --b-target k8s` compares one profile across targets: load it once.
+    let same = session.target(ctx, a)?.path == session.target(ctx, b)?.path;
+    let names: Vec<String> = if same {
+        vec![a.to_string()]
+    } else {
+        vec![a.to_string(), b.to_string()]
+    };
+    let Some(profiles) = load_valid(ctx, &mut session, &names, false, &[ta, tb])? else {
         return Ok(Outcome::Findings);
     };
-    let (pa, pb) = (&profiles[0], &profiles[1]);
+    let (pa, pb) = (&profiles[0], profiles.last().unwrap_or(&profiles[0]));
     let keys = key_diffs(pa, pb);
-    let mut files_diff = String::new();
-    let dir = ctx.cwd.clone();
-    let ra = render::render(std::slice::from_ref(pa), &session.project, &dir, None)?;
-    let rb = render::render(std::slice::from_ref(pb), &session.project, &dir, None)?;
     let color = ctx.format == Format::Human && ctx.printer.color_stdout;
-    for (fa, fb) in ra.iter().zip(&rb) {
-        let file = fa
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned());
-        let file = file.unwrap_or_default();
-        // The bodies: the headers differ by source and hash only.
-        let body = |text: &str| {
-            render::split_header(text)
-                .map_or(text, |(_, b)| b)
-                .to_string()
-        };
-        files_diff.push_str(&diff::unified(
-            &diff::shown(fa.kind, &body(&fa.text)),
-            &diff::shown(fb.kind, &body(&fb.text)),
-            &format!("{}/{file}", pa.name),
-            &format!("{}/{file}", pb.name),
-            color,
-        ));
+    let label = |p: &Profile, t: RenderTarget| {
+        if ta == tb {
+            p.name.clone()
+        } else {
+            format!("{}[{}]", p.name, target_name(t))
+        }
+    };
+    let (la, lb) = (label(pa, ta), label(pb, tb));
+    let args_diff = diff::unified(
+        &lines(&target_args(pa, ta)?),
+        &lines(&target_args(pb, tb)?),
+        &format!("{la}/vllm-args"),
+        &format!("{lb}/vllm-args"),
+        color,
+    );
+    let mut files_diff = String::new();
+    if ta == tb {
+        let ra = rendered(pa, ta, &session)?;
+        let rb = rendered(pb, tb, &session)?;
+        // Files in rendering order; a file only one side renders diffs against nothing.
+        let mut files: Vec<&String> = ra.iter().map(|(n, _)| n).collect();
+        files.extend(
+            rb.iter()
+                .map(|(n, _)| n)
+                .filter(|n| !ra.iter().any(|(m, _)| m == *n)),
+        );
+        for file in files {
+            let side = |r: &[(String, (Kind, String))]| {
+                r.iter()
+                    .find(|(n, _)| n == file)
+                    .map_or_else(String::new, |(_, (kind, text))| diff::shown(*kind, text))
+            };
+            files_diff.push_str(&diff::unified(
+                &side(&ra),
+                &side(&rb),
+                &format!("{}/{file}", pa.name),
+                &format!("{}/{file}", pb.name),
+                color,
+            ));
+        }
     }
     match ctx.format {
         Format::Json => {
@@ -71,15 +100,73 @@ pub fn run(ctx: &Context, a: &str, b: &str) -> Result<Outcome, Error> {
                            "a_default": k.a_default, "b_default": k.b_default})
                 })
                 .collect();
-            let doc = json!({"a": pa.name, "b": pb.name, "keys": keys, "compose_diff": files_diff});
+            let doc = json!({"a": pa.name, "b": pb.name,
+                             "a_target": target_name(ta), "b_target": target_name(tb),
+                             "keys": keys, "args_diff": args_diff, "compose_diff": files_diff});
             ctx.printer.out(&format!("{doc:#}\n"));
         }
         Format::Human => {
             ctx.printer.out(&table(pa, pb, &keys));
+            if ta != tb {
+                if args_diff.is_empty() {
+                    ctx.printer
+                        .out(&format!("{la} and {lb} run the same vLLM arguments\n"));
+                }
+                ctx.printer.out(&args_diff);
+            }
             ctx.printer.out(&files_diff);
         }
     }
     Ok(Outcome::Success)
+}
+
+fn target_name(t: RenderTarget) -> &'static str {
+    match t {
+        RenderTarget::Compose => "compose",
+        RenderTarget::K8s => "k8s",
+    }
+}
+
+/// The vLLM arguments a target runs (for k8s, those of the serving pod).
+fn target_args(p: &Profile, t: RenderTarget) -> Result<Vec<String>, Error> {
+    match t {
+        RenderTarget::Compose => render::args::vllm_args(p)
+            .map_err(|m| Error::Usage(format!("cannot render `{}`: {m}", p.name))),
+        RenderTarget::K8s => render::k8s::server_args(p),
+    }
+}
+
+fn lines(args: &[String]) -> String {
+    args.iter().map(|a| format!("{a}\n")).collect()
+}
+
+/// Rendered files: name, kind and body.
+type Rendered = Vec<(String, (Kind, String))>;
+
+/// A profile's rendered files for a target, by file name, bodies without the vprof header
+/// (headers differ by source and hash only).
+fn rendered(p: &Profile, t: RenderTarget, session: &Session) -> Result<Rendered, Error> {
+    let dir = session.project.root.clone();
+    let files = match t {
+        RenderTarget::Compose => {
+            render::render(std::slice::from_ref(p), &session.project, &dir, None)?
+        }
+        RenderTarget::K8s => render::k8s::render(p, &session.project, &dir)?,
+    };
+    Ok(files
+        .into_iter()
+        .map(|f| {
+            let name = f
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let body = render::split_header(&f.text)
+                .map_or(f.text.as_str(), |(_, b)| b)
+                .to_string();
+            (name, (f.kind, body))
+        })
+        .collect())
 }
 
 /// Every leaf of the merged tree as a dotted key; arrays are one value.

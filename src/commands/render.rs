@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::exit::Outcome;
 use crate::profile::Profile;
 use crate::render::write::{self, Planned, State};
-use crate::render::{self, ENV_FILE, diff};
+use crate::render::{self, ENV_FILE, Target as RenderTarget, diff};
 
 /// The flags of `vprof render`.
 #[derive(Debug, Clone, Default)]
@@ -21,15 +21,18 @@ pub struct Options {
     pub dry_run: bool,
     pub yes: bool,
     pub force: bool,
+    pub target: RenderTarget,
 }
 
-/// Load and validate the profiles named (and check them together: GPUs, ports); `None` when findings stop the run
-/// (they have been reported).
+/// Load and validate the profiles named for a target (compose profiles rendered into one file
+/// are also checked together: GPUs, ports); `None` when findings stop the run (they have been
+/// reported).
 pub fn load_valid(
     ctx: &Context,
     session: &mut Session,
     names: &[String],
     together: bool,
+    render_targets: &[RenderTarget],
 ) -> Result<Option<Vec<Profile>>, Error> {
     let mut targets: Vec<Target> = Vec::new();
     for name in names {
@@ -46,6 +49,11 @@ pub fn load_valid(
         targets.push(t);
     }
     let profiles = session.load_checked(ctx, &targets)?;
+    for p in &profiles {
+        for t in render_targets {
+            crate::check::target(p, *t, &mut session.diags);
+        }
+    }
     if together && profiles.len() > 1 {
         crate::check::together(&profiles, &mut session.diags);
     }
@@ -67,13 +75,17 @@ pub fn load_valid(
 }
 
 pub fn run(ctx: &Context, names: &[String], opts: &Options) -> Result<Outcome, Error> {
+    if opts.target == RenderTarget::K8s {
+        return run_k8s(ctx, names, opts);
+    }
     if names.len() > 1 && opts.out.is_none() {
         return Err(Error::Usage(String::from(
             "several profiles render into one compose file: say where with --out DIR",
         )));
     }
     let mut session = Session::open(ctx)?;
-    let Some(profiles) = load_valid(ctx, &mut session, names, true)? else {
+    let Some(profiles) = load_valid(ctx, &mut session, names, true, &[RenderTarget::Compose])?
+    else {
         return Ok(Outcome::Findings);
     };
     let dir = match &opts.out {
@@ -82,6 +94,30 @@ pub fn run(ctx: &Context, names: &[String], opts: &Options) -> Result<Outcome, E
     };
     let existing_env = write::read_existing(&dir.join(ENV_FILE))?;
     let files = render::render(&profiles, &session.project, &dir, existing_env.as_deref())?;
+    apply(ctx, files, opts)
+}
+
+/// `--target k8s`: each profile into its own directory (`deploy/NAME/k8s`; with `--out`, that
+/// directory for one profile, `OUT/NAME` for several).
+fn run_k8s(ctx: &Context, names: &[String], opts: &Options) -> Result<Outcome, Error> {
+    let mut session = Session::open(ctx)?;
+    let Some(profiles) = load_valid(ctx, &mut session, names, false, &[RenderTarget::K8s])? else {
+        return Ok(Outcome::Findings);
+    };
+    let mut files = Vec::new();
+    for p in &profiles {
+        let dir = match &opts.out {
+            Some(out) if profiles.len() == 1 => ctx.cwd.join(out),
+            Some(out) => ctx.cwd.join(out).join(&p.name),
+            None => default_dir(&session.project.deploy_dir, &p.name).join(render::k8s::SUBDIR),
+        };
+        files.extend(render::k8s::render(p, &session.project, &dir)?);
+    }
+    apply(ctx, files, opts)
+}
+
+/// Compare rendered files with the disk, show the diff, then `--check`, `--dry-run` or write.
+fn apply(ctx: &Context, files: Vec<render::File>, opts: &Options) -> Result<Outcome, Error> {
     let planned = write::plan(files, opts.force)?;
     show_diffs(ctx, &planned);
     if opts.check {

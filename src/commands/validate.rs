@@ -5,8 +5,13 @@ use std::collections::BTreeSet;
 use super::{Context, Session, Target, plural};
 use crate::error::Error;
 use crate::exit::Outcome;
+use crate::render::Target as RenderTarget;
 
-pub fn run(ctx: &Context, args: &[String]) -> Result<Outcome, Error> {
+pub fn run(
+    ctx: &Context,
+    args: &[String],
+    render_target: Option<RenderTarget>,
+) -> Result<Outcome, Error> {
     let mut session = Session::open(ctx)?;
     let mut targets: Vec<Target> = Vec::new();
     if args.is_empty() {
@@ -44,6 +49,10 @@ pub fn run(ctx: &Context, args: &[String]) -> Result<Outcome, Error> {
     }
     let profiles = session.load_checked(ctx, &expanded)?;
     let summary = format!("vprof: {} checked", plural(expanded.len(), "file"));
-    let _ = profiles;
+    if let Some(t) = render_target {
+        for p in &profiles {
+            crate::check::target(p, t, &mut session.diags);
+        }
+    }
     Ok(session.report(ctx, Some(summary)))
 }

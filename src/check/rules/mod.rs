@@ -2,6 +2,7 @@
 
 pub mod gpu;
 pub mod image;
+pub mod k8s;
 pub mod model_fit;
 pub mod secrets;
 pub mod shared;
