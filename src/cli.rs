@@ -38,10 +38,14 @@ pub enum Command {
     },
     /// Render compose.yaml and .env for profiles, showing a diff before writing.
     Render {
-        /// Profile names or paths; several render into one compose file (needs --out).
-        #[arg(required = true)]
+        /// Profile names or paths; each renders into deploy/NAME, or all into one compose file
+        /// with --out.
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
         names: Vec<String>,
-        /// Output directory (default: deploy/NAME).
+        /// Every profile of the project (partials excepted), each into deploy/NAME.
+        #[arg(long, conflicts_with = "out")]
+        all: bool,
+        /// Output directory: the named profiles run together on one host, in one compose file.
         #[arg(long)]
         out: Option<PathBuf>,
         /// Write nothing; exit 1 when the files on disk differ from what would be rendered.
@@ -88,6 +92,19 @@ pub enum Command {
         /// Directory for the generated profiles.
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Scaffold a project: settings, a profile, a partial, a host, pre-commit; never overwrites.
+    ///
+    /// Writes vprof.toml, profiles/ (a partial and a profile that validates clean), hosts/,
+    /// schemas/profile.schema.json (for the `#:schema` line), a .gitignore entry for .env and
+    /// a .pre-commit-config.yaml. Existing files are skipped and reported.
+    #[command(
+        after_help = "Example:\n  vprof init && vprof validate && vprof render qwen3_8b --dry-run"
+    )]
+    Init {
+        /// The project directory (created when missing).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
     },
     /// Print the JSON Schema of the profile format.
     Schema {

@@ -13,8 +13,10 @@
 //! write              diff preview, --check drift, atomic writes that never lose a file
 //! ```
 //!
-//! `diagnostics` holds the finding type and its printers; `output` is the only module that
-//! writes to the terminal; `exit` maps outcomes to exit codes.
+//! `pipeline` runs the stages from `load` to `check::rules` for every command and test
+//! (findings with the project's levels applied once); `commands` are thin: arguments in,
+//! pipeline, a report out. `diagnostics` holds the finding type and its printers; `output`
+//! is the only module that writes to the terminal; `exit` maps outcomes to exit codes.
 
 pub mod check;
 pub mod cli;
@@ -25,9 +27,11 @@ pub mod exit;
 pub mod model;
 pub mod output;
 pub mod paths;
+pub mod pipeline;
 pub mod profile;
 pub mod project;
 pub mod render;
+pub mod scaffold;
 pub mod vllm;
 
 use cli::{Cli, Command};
@@ -64,6 +68,7 @@ pub fn run(cli: Cli) -> Outcome {
             target,
             b_target,
         } => commands::diff::run(&ctx, a, b, *target, b_target.unwrap_or(*target)),
+        Command::Init { dir } => commands::init::run(&ctx, dir),
         Command::Render {
             names,
             out,
@@ -71,6 +76,7 @@ pub fn run(cli: Cli) -> Outcome {
             dry_run,
             yes,
             force,
+            all,
             target,
         } => commands::render::run(
             &ctx,
@@ -81,6 +87,7 @@ pub fn run(cli: Cli) -> Outcome {
                 dry_run: *dry_run,
                 yes: *yes,
                 force: *force,
+                all: *all,
                 target: *target,
             },
         ),

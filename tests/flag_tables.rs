@@ -1,5 +1,6 @@
 //! The embedded flag tables are exactly what `tools/derive_flag_tables.py` derives from the
-//! introspected vLLM parsers in `../shared/vllm/` (when that folder is present).
+//! introspected vLLM parsers committed in `data/vllm/dumps/`. A missing dump, a missing
+//! python3 or a stale table fails the test.
 
 use std::path::Path;
 use std::process::Command;
@@ -7,18 +8,34 @@ use std::process::Command;
 #[test]
 fn embedded_tables_match_the_parser_dumps() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    if !root.join("../shared/vllm/serve-args-0.11.0.json").is_file() {
-        // ../shared/vllm is not beside this checkout: nothing to compare against.
-        return;
-    }
     let out = Command::new("python3")
         .arg(root.join("tools/derive_flag_tables.py"))
         .arg("--check")
         .output()
-        .expect("python3 runs");
+        .expect("python3 must be installed to check the flag tables");
     assert!(
         out.status.success(),
-        "{}",
+        "tools/derive_flag_tables.py --check failed:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+fn the_derivation_fails_without_its_input() {
+    // Run a copy of the tool in a directory without data/vllm/dumps: it must not pass.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = std::env::temp_dir().join(format!("vprof-flag-tables-{}", std::process::id()));
+    std::fs::create_dir_all(tmp.join("tools")).unwrap();
+    std::fs::copy(
+        root.join("tools/derive_flag_tables.py"),
+        tmp.join("tools/derive_flag_tables.py"),
+    )
+    .unwrap();
+    let out = Command::new("python3")
+        .arg(tmp.join("tools/derive_flag_tables.py"))
+        .arg("--check")
+        .output()
+        .expect("python3 runs");
+    std::fs::remove_dir_all(&tmp).unwrap();
+    assert!(!out.status.success(), "the check passed without any dump");
 }

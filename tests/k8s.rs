@@ -11,10 +11,7 @@ use std::process::{Command, Output, Stdio};
 use model::{
     Container, Deployment, Kustomization, LeaderWorkerSet, PersistentVolumeClaim, PodSpec, Service,
 };
-use vprof::cli::Format;
-use vprof::commands::{Context, Session, Target};
-use vprof::diagnostics::SourceMap;
-use vprof::output::Printer;
+use vprof::pipeline::{Pipeline, Target};
 use vprof::profile::Profile;
 use vprof::project::Project;
 use vprof::render::args::vllm_args;
@@ -71,19 +68,10 @@ fn sources() -> Vec<Target> {
 
 fn load(targets: &[Target]) -> Vec<Profile> {
     let root = repo();
-    let ctx = Context {
-        cwd: root.clone(),
-        printer: Printer::from_env(),
-        format: Format::Json,
-    };
-    let mut session = Session {
-        project: Project::with_root(root),
-        sources: SourceMap::default(),
-        diags: Default::default(),
-    };
-    let profiles = session.load_checked(&ctx, targets).unwrap();
+    let mut run = Pipeline::with_project(Project::with_root(root.clone()), &root);
+    let profiles = run.load(targets).unwrap();
     assert_eq!(profiles.len(), targets.len());
-    assert!(!session.diags.has_errors(), "{:?}", session.diags);
+    assert!(!run.has_errors(), "{:?}", run.findings());
     profiles
 }
 

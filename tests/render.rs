@@ -110,9 +110,51 @@ fn check_exits_0_when_identical_and_1_on_drift() {
     assert_eq!(code(&drift), 1);
     assert_eq!(
         text(&drift.stderr),
-        "deploy/chunked_only_safe/compose.yaml differs from the rendered profile\n"
+        "deploy/chunked_only_safe/compose.yaml differs from the rendered profile: \
+         run `vprof render chunked_only_safe` to update it\n"
     );
     assert!(text(&drift.stdout).contains("+      - \"--max-num-batched-tokens\"\n"));
+}
+
+/// A fresh clone has the compose files (committed) but no `.env` (ignored, it holds secrets):
+/// `--check` compares `.env` only where it exists, and `--all` checks every profile.
+#[test]
+fn check_in_a_clean_clone_without_env_files() {
+    let dir = project();
+    let all = vprof(dir.path(), &["render", "--all", "--yes"]);
+    assert_eq!(code(&all), 0, "{}", text(&all.stderr));
+    for name in SHIPPED {
+        std::fs::remove_file(dir.path().join(format!("deploy/{name}/.env"))).unwrap();
+    }
+    let clean = vprof(dir.path(), &["render", "--all", "--check"]);
+    assert_eq!(code(&clean), 0, "{}", text(&clean.stderr));
+    assert_eq!(text(&clean.stdout), "");
+    assert!(
+        text(&clean.stderr)
+            .contains("deploy/safe_conservative/.env is absent (not drift: it holds secrets)\n")
+    );
+    // A .env that exists is still compared.
+    let env = dir.path().join("deploy/aggressive_cache/.env");
+    std::fs::write(&env, "HF_TOKEN=x\n").unwrap();
+    let stale = vprof(
+        dir.path(),
+        &["render", "aggressive_cache", "safe_conservative", "--check"],
+    );
+    assert_eq!(code(&stale), 1);
+    assert_eq!(
+        text(&stale.stderr),
+        "deploy/aggressive_cache/.env differs from the rendered profile: \
+         run `vprof render aggressive_cache` to update it\n"
+    );
+    std::fs::remove_file(&env).unwrap();
+    std::fs::remove_file(dir.path().join("deploy/safe_conservative/compose.yaml")).unwrap();
+    let missing = vprof(dir.path(), &["render", "--all", "--check"]);
+    assert_eq!(code(&missing), 1);
+    assert_eq!(
+        text(&missing.stderr),
+        "deploy/safe_conservative/compose.yaml is missing: \
+         run `vprof render safe_conservative` to write it\n"
+    );
 }
 
 #[test]
@@ -218,8 +260,18 @@ fn several_profiles_render_into_one_compose_file() {
     std::fs::write(dir.path().join("profiles/second.toml"), SECOND).unwrap();
     let first = "profiles/chunked_only_safe.toml";
     append(&dir.path().join(first), "[host]\ngpu_count = 4\n");
-    let no_out = vprof(dir.path(), &["render", "chunked_only_safe", "second"]);
-    assert_eq!(code(&no_out), 2);
+    // Without --out, each profile renders into its own deploy/NAME.
+    let no_out = vprof(
+        dir.path(),
+        &["render", "chunked_only_safe", "second", "--yes"],
+    );
+    assert_eq!(code(&no_out), 0, "{}", text(&no_out.stderr));
+    assert!(
+        dir.path()
+            .join("deploy/chunked_only_safe/compose.yaml")
+            .is_file()
+    );
+    assert!(dir.path().join("deploy/second/compose.yaml").is_file());
     let out = vprof(
         dir.path(),
         &["render", "chunked_only_safe", "second", "--out", "both"],

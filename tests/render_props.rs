@@ -2,9 +2,7 @@
 //! a compose file that parses, with the exact values once compose's `$$` is undone.
 
 use proptest::prelude::*;
-use vprof::cli::Format;
-use vprof::commands::{Context, Session, Target};
-use vprof::output::Printer;
+use vprof::pipeline::{Pipeline, Target};
 
 const BASE: &str = r#"
 [host]
@@ -27,24 +25,15 @@ fn render(env_value: &str, served: &str) -> Option<String> {
         lit(env_value)
     );
     std::fs::write(profiles.join("p.toml"), text).unwrap();
-    let ctx = Context {
-        cwd: dir.path().to_path_buf(),
-        printer: Printer::from_env(),
-        format: Format::Json,
-    };
-    let mut session = Session::open(&ctx).unwrap();
-    let target = Target {
-        path: profiles.join("p.toml"),
-        name: "p".into(),
-    };
-    let profiles = session.load_checked(&ctx, &[target]).unwrap();
-    let project = session.project.clone();
+    let mut run = Pipeline::open(dir.path()).unwrap();
+    let profiles = run
+        .load(&[Target::from_path(profiles.join("p.toml"))])
+        .unwrap();
     // A string may look like a token to `inline-secret`; that is a finding, not a render.
-    let diags = project.apply_levels(std::mem::take(&mut session.diags));
-    if diags.has_errors() {
+    if run.has_errors() {
         return None;
     }
-    let files = vprof::render::render(&profiles, &project, dir.path(), None).unwrap();
+    let files = vprof::render::render(&profiles, &run.project, dir.path(), None).unwrap();
     Some(files[0].text.clone())
 }
 

@@ -2,10 +2,8 @@
 //! through loading, schema, extends and every rule, and the findings still render.
 
 use proptest::prelude::*;
-use vprof::cli::Format;
-use vprof::commands::{Context, Session, Target};
-use vprof::diagnostics::{SourceMap, render_human, render_json};
-use vprof::output::Printer;
+use vprof::diagnostics::{render_human, render_json};
+use vprof::pipeline::{Pipeline, Target};
 use vprof::project::Project;
 
 const BASE: &str = r#"
@@ -27,26 +25,14 @@ fn validate(text: &[u8]) -> usize {
     std::fs::create_dir_all(&profiles).unwrap();
     std::fs::write(profiles.join("_base.toml"), BASE).unwrap();
     std::fs::write(profiles.join("p.toml"), text).unwrap();
-    let ctx = Context {
-        cwd: dir.path().to_path_buf(),
-        printer: Printer::from_env(),
-        format: Format::Json,
-    };
-    let mut session = Session {
-        project: Project::with_root(dir.path().to_path_buf()),
-        sources: SourceMap::default(),
-        diags: Default::default(),
-    };
-    let target = Target {
-        path: profiles.join("p.toml"),
-        name: "p".into(),
-    };
-    session.load_checked(&ctx, &[target]).unwrap();
-    let human = render_human(session.diags.iter(), &session.sources, false);
-    let json = render_json(session.diags.iter(), &session.sources);
+    let mut run = Pipeline::with_project(Project::with_root(dir.path().to_path_buf()), dir.path());
+    let target = Target::from_path(profiles.join("p.toml"));
+    run.load(&[target]).unwrap();
+    let human = render_human(run.findings().iter(), &run.sources, false);
+    let json = render_json(run.findings().iter(), &run.sources);
     assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok());
-    assert!(human.is_empty() == session.diags.is_empty());
-    session.diags.len()
+    assert!(human.is_empty() == run.findings().is_empty());
+    run.findings().len()
 }
 
 /// Lines that look like profile content, to reach past the TOML parser.

@@ -5,10 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use vprof::cli::Format;
-use vprof::commands::{Context, Session, Target};
-use vprof::diagnostics::SourceMap;
-use vprof::output::Printer;
+use vprof::pipeline::{Pipeline, Target};
 use vprof::project::Project;
 use vprof::render::args::vllm_args;
 use vprof::vllm::{parse_args, parse_human_int, table};
@@ -30,18 +27,9 @@ fn targets(root: &Path) -> Vec<Target> {
 #[test]
 fn rendered_commands_parse_back_to_the_profile() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let ctx = Context {
-        cwd: root.to_path_buf(),
-        printer: Printer::from_env(),
-        format: Format::Json,
-    };
-    let mut session = Session {
-        project: Project::with_root(root.to_path_buf()),
-        sources: SourceMap::default(),
-        diags: Default::default(),
-    };
+    let mut run = Pipeline::with_project(Project::with_root(root.to_path_buf()), root);
     let targets = targets(root);
-    let profiles = session.load_checked(&ctx, &targets).unwrap();
+    let profiles = run.load(&targets).unwrap();
     assert_eq!(profiles.len(), targets.len());
     assert!(profiles.len() >= 7);
     for p in &profiles {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Derive vprof's embedded vLLM flag tables from the introspected parser dumps.
 
-Input: ../shared/vllm/serve-args-<v>.json and registries-<v>.json (generated from vLLM's own
+Input: data/vllm/dumps/serve-args-<v>.json and registries-<v>.json (generated from vLLM's own
 argument parser). Output: data/vllm/flags-<v>.json with facts only (names, kinds, choices,
 defaults, negative forms, deprecation), never help sentences. `--check` exits 1 when the
 committed files differ from what the dumps give (tests/flag_tables.rs runs it).
@@ -11,7 +11,7 @@ import pathlib
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "vllm"
+DUMPS = ROOT / "data" / "vllm" / "dumps"
 VERSIONS = ["0.11.0", "0.33.0"]
 
 
@@ -32,8 +32,8 @@ def kind(entry):
 
 
 def derive(version):
-    dump = json.loads((SHARED / f"serve-args-{version}.json").read_text())
-    registries = json.loads((SHARED / f"registries-{version}.json").read_text())
+    dump = json.loads((DUMPS / f"serve-args-{version}.json").read_text())
+    registries = json.loads((DUMPS / f"registries-{version}.json").read_text())
     flags = []
     for e in dump:
         if e["positional"] or e["action"] == "help":

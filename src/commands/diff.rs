@@ -10,14 +10,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
-use super::render::load_valid;
-use super::{Context, Session};
+use super::{Context, load_deployment};
 use crate::cli::Format;
 use crate::error::Error;
 use crate::exit::Outcome;
+use crate::pipeline::Pipeline;
 use crate::profile::Profile;
 use crate::render::{self, Kind, Target as RenderTarget, diff};
-use crate::vllm::Version;
 
 /// One differing key: each side's value, and whether it is vLLM's default (not set).
 #[derive(Debug, Clone, PartialEq)]
@@ -36,15 +35,15 @@ pub fn run(
     ta: RenderTarget,
     tb: RenderTarget,
 ) -> Result<Outcome, Error> {
-    let mut session = Session::open(ctx)?;
+    let mut run = super::open(ctx)?;
     // `vprof diff X X --b-target k8s` compares one profile across targets: load it once.
-    let same = session.target(ctx, a)?.path == session.target(ctx, b)?.path;
+    let same = run.target(a)?.path == run.target(b)?.path;
     let names: Vec<String> = if same {
         vec![a.to_string()]
     } else {
         vec![a.to_string(), b.to_string()]
     };
-    let Some(profiles) = load_valid(ctx, &mut session, &names, false, &[ta, tb])? else {
+    let Some(profiles) = load_deployment(ctx, &mut run, &names, false, &[ta, tb])? else {
         return Ok(Outcome::Findings);
     };
     let (pa, pb) = (&profiles[0], profiles.last().unwrap_or(&profiles[0]));
@@ -67,8 +66,8 @@ pub fn run(
     );
     let mut files_diff = String::new();
     if ta == tb {
-        let ra = rendered(pa, ta, &session)?;
-        let rb = rendered(pb, tb, &session)?;
+        let ra = rendered(pa, ta, &run)?;
+        let rb = rendered(pb, tb, &run)?;
         // Files in rendering order; a file only one side renders diffs against nothing.
         let mut files: Vec<&String> = ra.iter().map(|(n, _)| n).collect();
         files.extend(
@@ -145,13 +144,11 @@ type Rendered = Vec<(String, (Kind, String))>;
 
 /// A profile's rendered files for a target, by file name, bodies without the vprof header
 /// (headers differ by source and hash only).
-fn rendered(p: &Profile, t: RenderTarget, session: &Session) -> Result<Rendered, Error> {
-    let dir = session.project.root.clone();
+fn rendered(p: &Profile, t: RenderTarget, run: &Pipeline) -> Result<Rendered, Error> {
+    let dir = run.project.root.clone();
     let files = match t {
-        RenderTarget::Compose => {
-            render::render(std::slice::from_ref(p), &session.project, &dir, None)?
-        }
-        RenderTarget::K8s => render::k8s::render(p, &session.project, &dir)?,
+        RenderTarget::Compose => render::render(std::slice::from_ref(p), &run.project, &dir, None)?,
+        RenderTarget::K8s => render::k8s::render(p, &run.project, &dir)?,
     };
     Ok(files
         .into_iter()
@@ -169,50 +166,35 @@ fn rendered(p: &Profile, t: RenderTarget, session: &Session) -> Result<Rendered,
         .collect())
 }
 
-/// Every leaf of the merged tree as a dotted key; arrays are one value.
-fn flatten(prefix: &str, value: &Value, out: &mut BTreeMap<String, Value>) {
-    match value {
-        Value::Object(map) if !map.is_empty() => {
-            for (k, v) in map {
-                let key = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                flatten(&key, v, out);
-            }
-        }
-        _ => {
-            out.insert(prefix.to_string(), value.clone());
-        }
-    }
-}
-
 fn leaves(p: &Profile) -> BTreeMap<String, Value> {
-    let mut out = BTreeMap::new();
-    flatten("", &p.tree.to_json(), &mut out);
+    let mut out: BTreeMap<String, Value> = p
+        .tree
+        .leaves()
+        .into_iter()
+        .map(|(k, n)| (k, n.to_json()))
+        .collect();
     out.remove("extends");
     out
 }
 
+/// The keys where two profiles differ, each side as deployed (`Profile::effective`: the
+/// profile's value or vLLM's default of its version).
 pub fn key_diffs(a: &Profile, b: &Profile) -> Vec<KeyDiff> {
     let (la, lb) = (leaves(a), leaves(b));
     let keys: BTreeSet<&String> = la.keys().chain(lb.keys()).collect();
-    let side = |leaves: &BTreeMap<String, Value>, version: Version, key: &str| match leaves.get(key)
-    {
-        Some(v) => (Some(v.clone()), false),
-        None => match key
-            .strip_prefix("vllm.")
-            .and_then(|k| vllm_default(version, k))
-        {
-            Some(default) => (Some(default), true),
+    let side = |p: &Profile, leaves: &BTreeMap<String, Value>, key: &str| {
+        if let Some(v) = leaves.get(key) {
+            return (Some(v.clone()), false);
+        }
+        match p.effective(key) {
+            Some(e) => (Some(e.value.clone()), e.is_default()),
             None => (None, false),
-        },
+        }
     };
     keys.into_iter()
         .filter_map(|key| {
-            let (va, da) = side(&la, a.version, key);
-            let (vb, db) = side(&lb, b.version, key);
+            let (va, da) = side(a, &la, key);
+            let (vb, db) = side(b, &lb, key);
             (va != vb || da != db).then(|| KeyDiff {
                 key: key.clone(),
                 a: va,
@@ -222,14 +204,6 @@ pub fn key_diffs(a: &Profile, b: &Profile) -> Vec<KeyDiff> {
             })
         })
         .collect()
-}
-
-/// vLLM's default of a top-level `[vllm]` key in a version, from the flag table
-/// (`Value::Null`: the engine decides).
-fn vllm_default(version: Version, key: &str) -> Option<Value> {
-    crate::vllm::table(version)
-        .get(key)
-        .map(|f| f.default.clone())
 }
 
 fn shown(value: &Option<Value>, default: bool) -> String {

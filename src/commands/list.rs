@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{Context, Session};
+use super::{Context, report, report_json};
 use crate::cli::Format;
 use crate::error::Error;
 use crate::exit::Outcome;
@@ -25,13 +25,13 @@ fn context(p: &Profile) -> String {
 }
 
 pub fn run(ctx: &Context) -> Result<Outcome, Error> {
-    let mut session = Session::open(ctx)?;
-    let targets: Vec<_> = session
+    let mut run = super::open(ctx)?;
+    let targets: Vec<_> = run
         .all_targets()
         .into_iter()
         .filter(|t| !t.is_partial())
         .collect();
-    let profiles = session.load_checked(ctx, &targets)?;
+    let profiles = run.load(&targets)?;
     match ctx.format {
         Format::Json => {
             let rows: Vec<_> = profiles
@@ -50,7 +50,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, Error> {
                     })
                 })
                 .collect();
-            return Ok(session.report_json(ctx, json!({ "profiles": rows })));
+            return Ok(report_json(ctx, &run, json!({ "profiles": rows })));
         }
         Format::Human => {
             let mut rows = vec![[
@@ -91,5 +91,5 @@ pub fn run(ctx: &Context) -> Result<Outcome, Error> {
             ctx.printer.out(&text);
         }
     }
-    Ok(session.report(ctx, None))
+    Ok(report(ctx, &run, None))
 }

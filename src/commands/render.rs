@@ -6,12 +6,12 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Context, Session, Target, shown};
+use super::{Context, load_deployment, shown};
 use crate::error::Error;
 use crate::exit::Outcome;
 use crate::profile::Profile;
 use crate::render::write::{self, Planned, State};
-use crate::render::{self, ENV_FILE, Target as RenderTarget, diff};
+use crate::render::{self, ENV_FILE, Kind, Target as RenderTarget, diff};
 
 /// The flags of `vprof render`.
 #[derive(Debug, Clone, Default)]
@@ -21,108 +21,121 @@ pub struct Options {
     pub dry_run: bool,
     pub yes: bool,
     pub force: bool,
+    pub all: bool,
     pub target: RenderTarget,
 }
 
-/// Load and validate the profiles named for a target (compose profiles rendered into one file
-/// are also checked together: GPUs, ports); `None` when findings stop the run (they have been
-/// reported).
-pub fn load_valid(
-    ctx: &Context,
-    session: &mut Session,
-    names: &[String],
-    together: bool,
-    render_targets: &[RenderTarget],
-) -> Result<Option<Vec<Profile>>, Error> {
-    let mut targets: Vec<Target> = Vec::new();
-    for name in names {
-        let t = session.target(ctx, name)?;
-        if t.is_partial() {
+pub fn run(ctx: &Context, names: &[String], opts: &Options) -> Result<Outcome, Error> {
+    let mut run = super::open(ctx)?;
+    let names: Vec<String> = if opts.all {
+        let all: Vec<String> = run
+            .all_targets()
+            .into_iter()
+            .filter(|t| !t.is_partial())
+            .map(|t| t.name)
+            .collect();
+        if all.is_empty() {
             return Err(Error::Usage(format!(
-                "`{}` is a partial (its name starts with `_`): it is only extended, never rendered",
-                t.name
+                "--all: no profiles in {}",
+                shown(ctx, &run.project.profiles_dir)
             )));
         }
-        if targets.iter().any(|o| o.path == t.path) {
-            return Err(Error::Usage(format!("`{}` is named twice", t.name)));
-        }
-        targets.push(t);
-    }
-    let profiles = session.load_checked(ctx, &targets)?;
-    for p in &profiles {
-        for t in render_targets {
-            crate::check::target(p, *t, &mut session.diags);
-        }
-    }
-    if together && profiles.len() > 1 {
-        crate::check::together(&profiles, &mut session.diags);
-    }
-    // In JSON the findings document is printed only when it stops the run, so that stdout
-    // holds one document (the command's own) otherwise.
-    let leveled = session
-        .project
-        .apply_levels(std::mem::take(&mut session.diags));
-    let errors = leveled.has_errors();
-    session.diags = leveled;
-    if ctx.format == crate::cli::Format::Json && !errors && profiles.len() == targets.len() {
-        return Ok(Some(profiles));
-    }
-    let outcome = session.report(ctx, None);
-    if outcome != crate::exit::Outcome::Success || profiles.len() != targets.len() {
-        return Ok(None);
-    }
-    Ok(Some(profiles))
-}
-
-pub fn run(ctx: &Context, names: &[String], opts: &Options) -> Result<Outcome, Error> {
+        all
+    } else {
+        names.to_vec()
+    };
     if opts.target == RenderTarget::K8s {
-        return run_k8s(ctx, names, opts);
+        return run_k8s(ctx, &mut run, &names, opts);
     }
-    if names.len() > 1 && opts.out.is_none() {
-        return Err(Error::Usage(String::from(
-            "several profiles render into one compose file: say where with --out DIR",
-        )));
-    }
-    let mut session = Session::open(ctx)?;
-    let Some(profiles) = load_valid(ctx, &mut session, names, true, &[RenderTarget::Compose])?
+    // With --out, the profiles run together on one host: one compose file, checked together.
+    // Without it, each profile renders into its own deploy/NAME.
+    let together = opts.out.is_some();
+    let Some(profiles) =
+        load_deployment(ctx, &mut run, &names, together, &[RenderTarget::Compose])?
     else {
         return Ok(Outcome::Findings);
     };
-    let dir = match &opts.out {
-        Some(out) => ctx.cwd.join(out),
-        None => default_dir(&session.project.deploy_dir, &profiles[0].name),
+    let groups: Vec<(Vec<Profile>, PathBuf, String)> = match &opts.out {
+        Some(out) => vec![(
+            profiles.clone(),
+            ctx.cwd.join(out),
+            format!("vprof render {} --out {}", names.join(" "), out.display()),
+        )],
+        None => profiles
+            .iter()
+            .zip(&names)
+            .map(|(p, name)| {
+                (
+                    vec![p.clone()],
+                    default_dir(&run.project.deploy_dir, &p.name),
+                    format!("vprof render {name}"),
+                )
+            })
+            .collect(),
     };
-    let existing_env = write::read_existing(&dir.join(ENV_FILE))?;
-    let files = render::render(&profiles, &session.project, &dir, existing_env.as_deref())?;
-    apply(ctx, files, opts)
+    let mut planned: Vec<Planned> = Vec::new();
+    let mut fixes: Vec<String> = Vec::new();
+    for (group, dir, fix) in groups {
+        let existing_env = write::read_existing(&dir.join(ENV_FILE))?;
+        let files = render::render(&group, &run.project, &dir, existing_env.as_deref())?;
+        for p in write::plan(files, opts.force)? {
+            planned.push(p);
+            fixes.push(fix.clone());
+        }
+    }
+    show_diffs(ctx, &planned, opts.check);
+    if opts.check {
+        return Ok(check_outcome(ctx, &planned, &fixes));
+    }
+    write_planned(ctx, opts, &planned)
 }
 
-/// `--target k8s`: each profile into its own directory (`deploy/NAME/k8s`; with `--out`, that
-/// directory for one profile, `OUT/NAME` for several).
-fn run_k8s(ctx: &Context, names: &[String], opts: &Options) -> Result<Outcome, Error> {
-    let mut session = Session::open(ctx)?;
-    let Some(profiles) = load_valid(ctx, &mut session, names, false, &[RenderTarget::K8s])? else {
+/// `--target k8s`: each profile into its own directory, `deploy/NAME/k8s` (with `--out`, that
+/// directory for one profile, `OUT/NAME` for several); then the same diff, `--check`,
+/// `--dry-run` and protected writes as compose.
+fn run_k8s(
+    ctx: &Context,
+    run: &mut crate::pipeline::Pipeline,
+    names: &[String],
+    opts: &Options,
+) -> Result<Outcome, Error> {
+    let Some(profiles) = load_deployment(ctx, run, names, false, &[RenderTarget::K8s])? else {
         return Ok(Outcome::Findings);
     };
-    let mut files = Vec::new();
-    for p in &profiles {
-        let dir = match &opts.out {
-            Some(out) if profiles.len() == 1 => ctx.cwd.join(out),
-            Some(out) => ctx.cwd.join(out).join(&p.name),
-            None => default_dir(&session.project.deploy_dir, &p.name).join(render::k8s::SUBDIR),
+    let mut planned: Vec<Planned> = Vec::new();
+    let mut fixes: Vec<String> = Vec::new();
+    for (p, name) in profiles.iter().zip(names) {
+        let (dir, fix) = match &opts.out {
+            Some(out) if profiles.len() == 1 => (
+                ctx.cwd.join(out),
+                format!("vprof render {name} --target k8s --out {}", out.display()),
+            ),
+            Some(out) => (
+                ctx.cwd.join(out).join(&p.name),
+                format!(
+                    "vprof render {} --target k8s --out {}",
+                    names.join(" "),
+                    out.display()
+                ),
+            ),
+            None => (
+                default_dir(&run.project.deploy_dir, &p.name).join(render::k8s::SUBDIR),
+                format!("vprof render {name} --target k8s"),
+            ),
         };
-        files.extend(render::k8s::render(p, &session.project, &dir)?);
+        for planned_file in write::plan(render::k8s::render(p, &run.project, &dir)?, opts.force)? {
+            planned.push(planned_file);
+            fixes.push(fix.clone());
+        }
     }
-    apply(ctx, files, opts)
+    show_diffs(ctx, &planned, opts.check);
+    if opts.check {
+        return Ok(check_outcome(ctx, &planned, &fixes));
+    }
+    write_planned(ctx, opts, &planned)
 }
 
-/// Compare rendered files with the disk, show the diff, then `--check`, `--dry-run` or write.
-fn apply(ctx: &Context, files: Vec<render::File>, opts: &Options) -> Result<Outcome, Error> {
-    let planned = write::plan(files, opts.force)?;
-    show_diffs(ctx, &planned);
-    if opts.check {
-        return Ok(check_outcome(ctx, &planned));
-    }
+fn write_planned(ctx: &Context, opts: &Options, planned: &[Planned]) -> Result<Outcome, Error> {
     let refused: Vec<(&Planned, &str)> = planned
         .iter()
         .filter_map(|p| match &p.state {
@@ -146,7 +159,7 @@ fn apply(ctx: &Context, files: Vec<render::File>, opts: &Options) -> Result<Outc
         .iter()
         .any(|p| matches!(p.state, State::Create | State::Update));
     if !changed {
-        for p in &planned {
+        for p in planned {
             ctx.printer
                 .err(&format!("{} is up to date\n", shown(ctx, &p.file.path)));
         }
@@ -156,8 +169,8 @@ fn apply(ctx: &Context, files: Vec<render::File>, opts: &Options) -> Result<Outc
         ctx.printer.err("nothing written\n");
         return Ok(Outcome::Success);
     }
-    let written = write::write_all(&planned)?;
-    for p in &planned {
+    let written = write::write_all(planned)?;
+    for p in planned {
         let path = shown(ctx, &p.file.path);
         if written.contains(&p.file.path) {
             ctx.printer.err(&format!("wrote {path}\n"));
@@ -168,9 +181,9 @@ fn apply(ctx: &Context, files: Vec<render::File>, opts: &Options) -> Result<Outc
     Ok(Outcome::Success)
 }
 
-fn show_diffs(ctx: &Context, planned: &[Planned]) {
+fn show_diffs(ctx: &Context, planned: &[Planned], check: bool) {
     for p in planned {
-        if p.state == State::Unchanged {
+        if p.state == State::Unchanged || (check && missing_env(p)) {
             continue;
         }
         let path = shown(ctx, &p.file.path);
@@ -188,20 +201,26 @@ fn show_diffs(ctx: &Context, planned: &[Planned]) {
     }
 }
 
-fn check_outcome(ctx: &Context, planned: &[Planned]) -> Outcome {
+/// `--check`: drift is a compose file that is missing or differs, or a `.env` that exists and
+/// differs. A missing `.env` is not drift: it holds secrets, stays out of version control, and
+/// so is absent from every fresh clone (CI included).
+fn check_outcome(ctx: &Context, planned: &[Planned], fixes: &[String]) -> Outcome {
     let mut drift = false;
-    for p in planned {
+    for (p, fix) in planned.iter().zip(fixes) {
         let path = shown(ctx, &p.file.path);
         match p.state {
             State::Unchanged => {}
+            State::Create if missing_env(p) => {}
             State::Create => {
                 drift = true;
-                ctx.printer.err(&format!("{path} is missing\n"));
+                ctx.printer
+                    .err(&format!("{path} is missing: run `{fix}` to write it\n"));
             }
             State::Update | State::Refused(_) => {
                 drift = true;
-                ctx.printer
-                    .err(&format!("{path} differs from the rendered profile\n"));
+                ctx.printer.err(&format!(
+                    "{path} differs from the rendered profile: run `{fix}` to update it\n"
+                ));
             }
         }
     }
@@ -209,8 +228,13 @@ fn check_outcome(ctx: &Context, planned: &[Planned]) -> Outcome {
         Outcome::Findings
     } else {
         for p in planned {
-            ctx.printer
-                .err(&format!("{} is up to date\n", shown(ctx, &p.file.path)));
+            let path = shown(ctx, &p.file.path);
+            if p.state == State::Unchanged {
+                ctx.printer.err(&format!("{path} is up to date\n"));
+            } else {
+                ctx.printer
+                    .err(&format!("{path} is absent (not drift: it holds secrets)\n"));
+            }
         }
         Outcome::Success
     }
@@ -219,4 +243,9 @@ fn check_outcome(ctx: &Context, planned: &[Planned]) -> Outcome {
 /// Where a profile renders by default.
 pub fn default_dir(deploy_dir: &Path, name: &str) -> PathBuf {
     deploy_dir.join(name)
+}
+
+/// A `.env` that does not exist yet (not drift for `--check`).
+fn missing_env(p: &Planned) -> bool {
+    p.file.kind == Kind::Env && p.state == State::Create
 }

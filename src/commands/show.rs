@@ -2,11 +2,12 @@
 
 use serde_json::json;
 
-use super::{Context, Session};
+use super::{Context, report, report_json};
 use crate::cli::Format;
 use crate::error::Error;
 use crate::exit::Outcome;
-use crate::profile::node::{Node, Value};
+use crate::pipeline::Pipeline;
+use crate::profile::node::Node;
 
 /// A leaf of the merged tree: dotted key, value, where it was written.
 #[derive(Debug)]
@@ -17,50 +18,34 @@ pub struct Entry {
     pub line: usize,
 }
 
-/// Flatten a tree into leaves (arrays and scalars; tables recurse), in key order.
-pub fn entries(tree: &Node, session: &Session) -> Vec<Entry> {
-    let mut out = Vec::new();
-    flatten(tree, &mut Vec::new(), session, &mut out);
-    out
-}
-
-fn flatten(node: &Node, path: &mut Vec<String>, session: &Session, out: &mut Vec<Entry>) {
-    match &node.value {
-        Value::Table(t) if !t.is_empty() => {
-            for (k, v) in t {
-                path.push(k.clone());
-                flatten(v, path, session, out);
-                path.pop();
-            }
-        }
-        _ => {
+/// The leaves of a tree (`Node::leaves`), each with the file and line that set it.
+pub fn entries(tree: &Node, run: &Pipeline) -> Vec<Entry> {
+    tree.leaves()
+        .into_iter()
+        .map(|(key, node)| {
             let start = node
                 .origin
                 .key_span
                 .as_ref()
                 .map_or(node.origin.span.start, |k| k.start);
-            let (line, _) = session.sources.line_col(node.origin.file, start);
-            out.push(Entry {
-                key: path.join("."),
+            let (line, _) = run.sources.line_col(node.origin.file, start);
+            Entry {
+                key,
                 value: node.to_json(),
-                file: session.sources.name(node.origin.file).to_string(),
+                file: run.sources.name(node.origin.file).to_string(),
                 line,
-            });
-        }
-    }
+            }
+        })
+        .collect()
 }
 
 pub fn run(ctx: &Context, name: &str) -> Result<Outcome, Error> {
-    let mut session = Session::open(ctx)?;
-    let Some(profile) = session.load_one(ctx, name)? else {
-        return Ok(session.report(ctx, None));
+    let mut run = super::open(ctx)?;
+    let Some(profile) = run.load_one(name)? else {
+        return Ok(report(ctx, &run, None));
     };
-    let list = entries(&profile.tree, &session);
-    let version_source = match profile.image_target {
-        crate::vllm::ImageTarget::Pinned(_) => "image tag",
-        _ if session.project.vllm_version.is_some() => "vprof.toml vllm_version",
-        _ => "newest table (image tag is not a version)",
-    };
+    let list = entries(&profile.tree, &run);
+    let version_source = profile.version_source.describe();
     match ctx.format {
         Format::Json => {
             let values: Vec<_> = list
@@ -74,7 +59,7 @@ pub fn run(ctx: &Context, name: &str) -> Result<Outcome, Error> {
                 "service": profile.service,
                 "values": values,
             });
-            return Ok(session.report_json(ctx, doc));
+            return Ok(report_json(ctx, &run, doc));
         }
         Format::Human => {
             let mut text = format!(
@@ -105,5 +90,5 @@ pub fn run(ctx: &Context, name: &str) -> Result<Outcome, Error> {
             ctx.printer.out(&text);
         }
     }
-    Ok(session.report(ctx, None))
+    Ok(report(ctx, &run, None))
 }

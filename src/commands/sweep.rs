@@ -17,15 +17,14 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::{Context, Session, plural};
-use crate::check;
+use super::{Context, plural, report};
 use crate::cli::Format;
 use crate::diagnostics::{Check, Diagnostic, Diagnostics, FileId};
 use crate::error::Error;
 use crate::exit::Outcome;
-use crate::profile::load::{self, LoadedText};
+use crate::pipeline::Pipeline;
+use crate::profile::Profile;
 use crate::profile::node::{Node, Origin, Value};
-use crate::profile::resolve;
 
 /// At most this many points: a grid is for exploring, not for generating thousands of files.
 const MAX_POINTS: usize = 4096;
@@ -38,34 +37,20 @@ struct Point {
 }
 
 pub fn run(ctx: &Context, grid_path: &Path, out: &Path) -> Result<Outcome, Error> {
-    let mut session = Session::open(ctx)?;
+    let mut run = super::open(ctx)?;
     let grid_abs = ctx.cwd.join(grid_path);
     let display = super::shown(ctx, &grid_abs);
-    let LoadedText::Text(file) = load::read_source(
-        &grid_abs,
-        &display,
-        &mut session.sources,
-        &mut session.diags,
-    )?
-    else {
-        return Ok(session.report(ctx, None));
+    let Some((base, points)) = read_grid(&mut run, &grid_abs)? else {
+        return Ok(report(ctx, &run, None));
     };
-    let Some(doc) = load::parse(file, &session.sources, &mut session.diags) else {
-        return Ok(session.report(ctx, None));
-    };
-    let Some((base, points)) = parse_grid(&doc, file, &mut session.diags) else {
-        return Ok(session.report(ctx, None));
-    };
-    let target = session.target(ctx, &base)?;
-    let profiles = session.load_checked(ctx, std::slice::from_ref(&target))?;
-    let Some(base_profile) = profiles.into_iter().next() else {
-        return Ok(session.report(ctx, None));
+    let Some(base_profile) = run.load_one(&base)? else {
+        return Ok(report(ctx, &run, None));
     };
     // The base's own findings are not the sweep's: report them only if they are errors.
-    if session.diags.has_errors() {
-        return Ok(session.report(ctx, None));
+    if run.has_errors() {
+        return Ok(report(ctx, &run, None));
     }
-    session.diags = Diagnostics::default();
+    run.clear_findings();
     let out_dir = ctx.cwd.join(out);
     std::fs::create_dir_all(&out_dir).map_err(|source| Error::Write {
         path: out.to_path_buf(),
@@ -73,44 +58,13 @@ pub fn run(ctx: &Context, grid_path: &Path, out: &Path) -> Result<Outcome, Error
     })?;
     let mut results = Vec::new();
     for point in &points {
-        let mut tree = base_profile.tree.clone();
-        for (key, value) in &point.settings {
-            set(&mut tree, key, value.clone());
-        }
-        if let Value::Table(t) = &mut tree.value {
-            t.remove("extends");
-            let origin = t
-                .get("description")
-                .map_or(tree.origin.clone(), |d| d.origin.clone());
-            let was = t
-                .get("description")
-                .and_then(Node::as_str)
-                .unwrap_or("")
-                .to_string();
-            let text = format!("{was} [sweep point {}]", point.name)
-                .trim_start()
-                .to_string();
-            t.insert(
-                "description".into(),
-                Node {
-                    value: Value::String(text),
-                    origin,
-                },
-            );
-        }
-        let mut diags = Diagnostics::default();
-        let built = resolve::build(
+        let tree = point_tree(&base_profile, point);
+        let (_, diags) = run.resolve_tree(
             &point.name,
             &base_profile.path,
             base_profile.files.clone(),
             tree.clone(),
-            &session.project,
-            &mut diags,
         );
-        if let Some(p) = &built {
-            check::profile(p, &session.project, &mut diags);
-        }
-        let diags = session.project.apply_levels(diags);
         let reasons: Vec<String> = diags
             .iter()
             .filter(|d| d.is_error())
@@ -123,6 +77,53 @@ pub fn run(ctx: &Context, grid_path: &Path, out: &Path) -> Result<Outcome, Error
         }
         results.push((point.name.clone(), super::shown(ctx, &path), reasons));
     }
+    print_results(ctx, &results);
+    Ok(Outcome::Success)
+}
+
+/// Read and parse the grid file; `None` after a finding.
+fn read_grid(run: &mut Pipeline, path: &Path) -> Result<Option<(String, Vec<Point>)>, Error> {
+    let Some((file, doc)) = run.read_toml(path)? else {
+        return Ok(None);
+    };
+    let mut diags = Diagnostics::default();
+    let grid = parse_grid(&doc, file, &mut diags);
+    run.absorb(diags);
+    Ok(grid)
+}
+
+/// The base profile's merged tree with a point's settings, no `extends`, and the point named
+/// in its description.
+fn point_tree(base: &Profile, point: &Point) -> Node {
+    let mut tree = base.tree.clone();
+    for (key, value) in &point.settings {
+        set(&mut tree, key, value.clone());
+    }
+    if let Value::Table(t) = &mut tree.value {
+        t.remove("extends");
+        let origin = t
+            .get("description")
+            .map_or(tree.origin.clone(), |d| d.origin.clone());
+        let was = t
+            .get("description")
+            .and_then(Node::as_str)
+            .unwrap_or("")
+            .to_string();
+        let text = format!("{was} [sweep point {}]", point.name)
+            .trim_start()
+            .to_string();
+        t.insert(
+            "description".into(),
+            Node {
+                value: Value::String(text),
+                origin,
+            },
+        );
+    }
+    tree
+}
+
+fn print_results(ctx: &Context, results: &[(String, String, Vec<String>)]) {
     let ok = results.iter().filter(|r| r.2.is_empty()).count();
     match ctx.format {
         Format::Json => {
@@ -137,7 +138,7 @@ pub fn run(ctx: &Context, grid_path: &Path, out: &Path) -> Result<Outcome, Error
         }
         Format::Human => {
             let mut text = String::new();
-            for (name, path, reasons) in &results {
+            for (name, path, reasons) in results {
                 if reasons.is_empty() {
                     text.push_str(&format!("ok    {name} → {path}\n"));
                 } else {
@@ -155,7 +156,6 @@ pub fn run(ctx: &Context, grid_path: &Path, out: &Path) -> Result<Outcome, Error
             ctx.printer.out(&text);
         }
     }
-    Ok(Outcome::Success)
 }
 
 fn grid_error(diags: &mut Diagnostics, node: &Node, message: impl Into<String>, label: &str) {
@@ -176,100 +176,118 @@ fn parse_grid(doc: &Node, file: FileId, diags: &mut Diagnostics) -> Option<(Stri
             );
         }
     }
-    let base = match table.get("base").and_then(Node::as_str) {
-        Some(b) => b.to_string(),
-        None => {
-            diags.push(
-                Diagnostic::new(
-                    Check::Schema,
-                    "missing `base`: the profile the sweep starts from",
-                )
-                .at(crate::diagnostics::Label::new(file, 0..0, "in this grid")),
-            );
-            return None;
-        }
+    let Some(base) = table.get("base").and_then(Node::as_str) else {
+        diags.push(
+            Diagnostic::new(
+                Check::Schema,
+                "missing `base`: the profile the sweep starts from",
+            )
+            .at(crate::diagnostics::Label::new(file, 0..0, "in this grid")),
+        );
+        return None;
     };
-    let mut points = Vec::new();
-    match table.get("points").map(|p| &p.value) {
-        None => points.push(Point {
-            name: String::new(),
-            settings: Vec::new(),
-        }),
-        Some(Value::Array(items)) => {
-            for (i, item) in items.iter().enumerate() {
-                let Some(t) = item.as_table() else {
-                    grid_error(diags, item, "a point must be a table", "not a table");
-                    continue;
-                };
-                let name = t
-                    .get("name")
-                    .and_then(Node::as_str)
-                    .map_or(format!("p{:02}", i + 1), str::to_string);
-                let settings = t
-                    .iter()
-                    .filter(|(k, _)| *k != "name")
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect();
-                points.push(Point { name, settings });
-            }
-        }
-        Some(_) => grid_error(
+    let mut points = explicit_points(table.get("points"), diags);
+    if let Some(grid) = table.get("grid") {
+        points = cross_grid(points, grid, diags)?;
+    }
+    name_points(&mut points, base);
+    (diags.error_count() == before).then(|| (base.to_string(), points))
+}
+
+/// `[[points]]`, each named (`p01`, ... by default); one empty point without them.
+fn explicit_points(points: Option<&Node>, diags: &mut Diagnostics) -> Vec<Point> {
+    let empty = Point {
+        name: String::new(),
+        settings: Vec::new(),
+    };
+    let Some(node) = points else {
+        return vec![empty];
+    };
+    let Value::Array(items) = &node.value else {
+        grid_error(
             diags,
-            &table["points"],
+            node,
             "`points` must be an array of tables ([[points]])",
             "not an array",
-        ),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let Some(t) = item.as_table() else {
+            grid_error(diags, item, "a point must be a table", "not a table");
+            continue;
+        };
+        let name = t
+            .get("name")
+            .and_then(Node::as_str)
+            .map_or(format!("p{:02}", i + 1), str::to_string);
+        let settings = t
+            .iter()
+            .filter(|(k, _)| *k != "name")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        out.push(Point { name, settings });
     }
-    if let Some(grid) = table.get("grid") {
-        let Some(axes) = grid.as_table() else {
+    out
+}
+
+/// Cross the points with every `[grid]` axis; `None` when the grid is not a table or has
+/// too many points.
+fn cross_grid(mut points: Vec<Point>, grid: &Node, diags: &mut Diagnostics) -> Option<Vec<Point>> {
+    let Some(axes) = grid.as_table() else {
+        grid_error(
+            diags,
+            grid,
+            "`grid` must be a table of lists",
+            "not a table",
+        );
+        return None;
+    };
+    for (key, values) in axes {
+        let Value::Array(options) = &values.value else {
             grid_error(
                 diags,
-                grid,
-                "`grid` must be a table of lists",
-                "not a table",
+                values,
+                format!("`{key}` must list the values to try"),
+                "not an array",
             );
-            return None;
+            continue;
         };
-        for (key, values) in axes {
-            let Value::Array(options) = &values.value else {
-                grid_error(
-                    diags,
-                    values,
-                    format!("`{key}` must list the values to try"),
-                    "not an array",
-                );
-                continue;
-            };
-            let mut next = Vec::new();
-            for p in &points {
-                for v in options {
-                    let mut q = p.clone();
-                    let suffix = format!("{}-{}", key.rsplit('.').next().unwrap_or(key), short(v));
-                    q.name = if q.name.is_empty() {
-                        suffix
-                    } else {
-                        format!("{}_{suffix}", q.name)
-                    };
-                    q.settings.push((key.clone(), v.clone()));
-                    next.push(q);
-                }
-            }
-            points = next;
-            if points.len() > MAX_POINTS {
-                grid_error(
-                    diags,
-                    values,
-                    format!("the grid has more than {MAX_POINTS} points"),
-                    "too many combinations",
-                );
-                return None;
+        let mut next = Vec::new();
+        for p in &points {
+            for v in options {
+                let mut q = p.clone();
+                let suffix = format!("{}-{}", key.rsplit('.').next().unwrap_or(key), short(v));
+                q.name = if q.name.is_empty() {
+                    suffix
+                } else {
+                    format!("{}_{suffix}", q.name)
+                };
+                q.settings.push((key.clone(), v.clone()));
+                next.push(q);
             }
         }
+        points = next;
+        if points.len() > MAX_POINTS {
+            grid_error(
+                diags,
+                values,
+                format!("the grid has more than {MAX_POINTS} points"),
+                "too many combinations",
+            );
+            return None;
+        }
     }
+    Some(points)
+}
+
+/// File-safe, unique point names (the base's name for an unnamed point).
+fn name_points(points: &mut [Point], base: &str) {
     let mut seen = BTreeMap::new();
-    for p in &mut points {
+    for p in points {
         if p.name.is_empty() {
-            p.name = base.clone();
+            p.name = base.to_string();
         }
         p.name = p
             .name
@@ -288,7 +306,6 @@ fn parse_grid(doc: &Node, file: FileId, diags: &mut Diagnostics) -> Option<(Stri
             p.name = format!("{}_{count}", p.name);
         }
     }
-    (diags.error_count() == before).then_some((base, points))
 }
 
 /// A value as it appears in a point name.

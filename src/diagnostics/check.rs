@@ -57,6 +57,7 @@ checks! {
     Syntax => "syntax", Error, "the file is not valid TOML (or not UTF-8)";
     Schema => "schema", Error, "wrong types, unknown keys, out-of-range or missing values";
     Extends => "extends", Error, "`extends` names a missing profile or forms a cycle";
+    ProfileName => "profile-name", Error, "a profile, partial or host file name that is not a valid name (it becomes a service and directory name)";
     Host => "host", Error, "`host = \"NAME\"` names no file in hosts/, or that file is invalid";
     GpuMemoryCeiling => "gpu-memory-ceiling", Error, "gpu_memory_utilization above the project ceiling";
     ParallelismGpuCount => "parallelism-gpu-count", Error, "TP x PP differs from the GPUs assigned, or GPU ids are duplicated or beyond the host";

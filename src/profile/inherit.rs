@@ -6,9 +6,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::check::schema::{self, SchemaKind};
-use crate::diagnostics::{Check, Diagnostic, Diagnostics, FileId, SourceMap, did_you_mean};
+use crate::diagnostics::{Check, Diagnostic, Diagnostics, FileId, Label, SourceMap, did_you_mean};
 use crate::error::Error;
 use crate::profile::load::{self, LoadedText};
+use crate::profile::name;
 use crate::profile::node::{Node, Value};
 use crate::profile::resolve::{self, Profile};
 use crate::project::Project;
@@ -25,18 +26,24 @@ struct Parsed {
     valid: bool,
 }
 
-/// Reads profiles of one project, sharing sources and findings across them.
+/// Reads profiles of one project into the caller's sources and findings (see
+/// `crate::pipeline`, which owns them).
 #[derive(Debug)]
 pub struct Loader<'p> {
     pub project: &'p Project,
-    pub cwd: PathBuf,
-    pub sources: SourceMap,
-    pub diags: Diagnostics,
+    pub cwd: &'p Path,
+    pub sources: &'p mut SourceMap,
+    pub diags: &'p mut Diagnostics,
     files: HashMap<PathBuf, Option<Parsed>>,
 }
 
 impl<'p> Loader<'p> {
-    pub fn new(project: &'p Project, cwd: PathBuf, sources: SourceMap, diags: Diagnostics) -> Self {
+    pub fn new(
+        project: &'p Project,
+        cwd: &'p Path,
+        sources: &'p mut SourceMap,
+        diags: &'p mut Diagnostics,
+    ) -> Self {
         Loader {
             project,
             cwd,
@@ -51,17 +58,15 @@ impl<'p> Loader<'p> {
         if let Some(cached) = self.files.get(&key) {
             return Ok(cached.clone());
         }
-        let display = crate::paths::display(path, &self.cwd);
-        let parsed = match load::read_source(path, &display, &mut self.sources, &mut self.diags)? {
+        let display = crate::paths::display(path, self.cwd);
+        let parsed = match load::read_source(path, &display, self.sources, self.diags)? {
             LoadedText::Invalid => None,
-            LoadedText::Text(file) => {
-                load::parse(file, &self.sources, &mut self.diags).map(|node| {
-                    let before = self.diags.error_count();
-                    schema::validate(&node, kind, &mut self.diags);
-                    let valid = self.diags.error_count() == before;
-                    Parsed { file, node, valid }
-                })
-            }
+            LoadedText::Text(file) => load::parse(file, self.sources, self.diags).map(|node| {
+                let before = self.diags.error_count();
+                schema::validate(&node, kind, self.diags);
+                let valid = self.diags.error_count() == before;
+                Parsed { file, node, valid }
+            }),
         };
         self.files.insert(key, parsed.clone());
         Ok(parsed)
@@ -69,12 +74,41 @@ impl<'p> Loader<'p> {
 
     /// Parse and schema-check a file without building a profile from it (partials).
     pub fn check_only(&mut self, path: &Path) -> Result<(), Error> {
+        if !self.name_ok(path) {
+            return Ok(());
+        }
         self.parse_file(path, SchemaKind::Profile).map(|_| ())
+    }
+
+    /// Whether the file's stem is a valid name; if not, a finding located at the file (which
+    /// is not read: its name already says it cannot be rendered).
+    fn name_ok(&mut self, path: &Path) -> bool {
+        let name = stem(path);
+        let Some(reason) = name::invalid(&name) else {
+            return true;
+        };
+        let display = crate::paths::display(path, self.cwd);
+        let file = self.sources.add(name::shown(&display), "");
+        self.diags.push(
+            Diagnostic::new(
+                Check::ProfileName,
+                format!(
+                    "`{}` is not a valid profile name: {reason}",
+                    name::shown(&name)
+                ),
+            )
+            .at(Label::new(file, 0..0, "rename this file"))
+            .with_help(name::NAME_RULE),
+        );
+        false
     }
 
     /// Load the profile at `path` (named `name`), resolve its chain and host, and build it.
     /// `Ok(None)` means findings were reported that stop this profile from being built.
     pub fn profile(&mut self, path: &Path, name: &str) -> Result<Option<Profile>, Error> {
+        if !self.name_ok(path) {
+            return Ok(None);
+        }
         let Some(leaf) = self.parse_file(path, SchemaKind::Profile)? else {
             return Ok(None);
         };
@@ -88,6 +122,21 @@ impl<'p> Loader<'p> {
             let Some(parent_name) = ext.as_str() else {
                 break;
             };
+            if let Some(reason) = name::invalid(parent_name) {
+                // Never joined to a path, so never read: `../../outside/x` stays outside.
+                self.diags.push(
+                    Diagnostic::new(
+                        Check::Extends,
+                        format!(
+                            "`extends` must name a profile in the same directory; `{}` is not a profile name: {reason}",
+                            name::shown(parent_name)
+                        ),
+                    )
+                    .at(ext.origin.value_label("not a profile name"))
+                    .with_help(name::NAME_RULE),
+                );
+                return Ok(None);
+            }
             let dir = current_path.parent().unwrap_or(Path::new("."));
             let parent_path = dir.join(format!("{parent_name}.toml"));
             if let Some(pos) = chain.iter().position(|(p, _)| *p == parent_path) {
@@ -121,7 +170,7 @@ impl<'p> Loader<'p> {
                     format!(
                         "`extends` names a missing profile: {} ({} does not exist)",
                         names.join(" → "),
-                        crate::paths::display(&parent_path, &self.cwd)
+                        crate::paths::display(&parent_path, self.cwd)
                     ),
                 )
                 .at(ext.origin.value_label("no such profile"));
@@ -160,7 +209,7 @@ impl<'p> Loader<'p> {
             files,
             merged,
             self.project,
-            &mut self.diags,
+            self.diags,
         ))
     }
 
@@ -175,13 +224,27 @@ impl<'p> Loader<'p> {
         let Some(host_name) = host.as_str().map(str::to_string) else {
             return Ok(true);
         };
+        if let Some(reason) = name::invalid(&host_name) {
+            self.diags.push(
+                Diagnostic::new(
+                    Check::Host,
+                    format!(
+                        "`host` must name a file in hosts/; `{}` is not a host name: {reason}",
+                        name::shown(&host_name)
+                    ),
+                )
+                .at(host.origin.value_label("not a host name"))
+                .with_help(name::NAME_RULE),
+            );
+            return Ok(false);
+        }
         let path = self.project.hosts_dir.join(format!("{host_name}.toml"));
         if !path.is_file() {
             let mut d = Diagnostic::new(
                 Check::Host,
                 format!(
                     "host `{host_name}` not found: {} does not exist",
-                    crate::paths::display(&path, &self.cwd)
+                    crate::paths::display(&path, self.cwd)
                 ),
             )
             .at(host.origin.value_label("no such host"));

@@ -1,5 +1,5 @@
 //! Keys a version lacks that another supported version has, with the replacement named in
-//! `shared/vllm/CHANGES-0.11-to-0.33.md`.
+//! `data/vllm/dumps/CHANGES-0.11-to-0.33.md`.
 
 use super::{Version, table};
 

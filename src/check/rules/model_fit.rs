@@ -61,11 +61,6 @@ pub fn plan_input(profile: &Profile, facts: &ModelFacts) -> Result<PlanInput, St
         .gpu_memory_gib
         .ok_or("host.gpu_memory_gib (or gpu_memory_mib)")?;
     let v = profile.vllm();
-    let flag_default = |key: &str| {
-        crate::vllm::table(profile.version)
-            .get(key)
-            .and_then(|f| f.default.as_f64())
-    };
     let batched = match &v.max_num_batched_tokens {
         Some(HumanInt::Int(n)) => Some(*n),
         Some(HumanInt::Text(t)) => parse_human_int(t).filter(|n| *n > 0).map(|n| n as u64),
@@ -76,13 +71,12 @@ pub fn plan_input(profile: &Profile, facts: &ModelFacts) -> Result<PlanInput, St
         .get("block_size")
         .and_then(serde_json::Value::as_u64)
         .unwrap_or(DEFAULT_BLOCK_SIZE);
+    let flag = |key: &str| v.other.get(key).and_then(serde_json::Value::as_bool) == Some(true);
     Ok(PlanInput {
         gpu_ids: plan_gpu_ids(profile),
         gpu_total_gib: total,
-        gpu_memory_utilization: v
-            .gpu_memory_utilization
-            .or(flag_default("gpu_memory_utilization"))
-            .unwrap_or(0.9),
+        gpu_name: host.gpu_name.clone(),
+        gpu_memory_utilization: profile.gpu_memory_fraction(),
         tensor_parallel_size: profile.tensor_parallel_size,
         pipeline_parallel_size: profile.pipeline_parallel_size,
         max_model_len: max_model_len(profile, facts),
@@ -94,6 +88,9 @@ pub fn plan_input(profile: &Profile, facts: &ModelFacts) -> Result<PlanInput, St
             .clone()
             .unwrap_or_else(|| String::from("auto")),
         block_size: block,
+        enforce_eager: flag("enforce_eager"),
+        disable_hybrid_kv_cache_manager: flag("disable_hybrid_kv_cache_manager"),
+        vllm_version: profile.version.as_str().to_string(),
     })
 }
 
@@ -216,9 +213,8 @@ fn report_plan(profile: &Profile, input: &PlanInput, plan: &Plan, diags: &mut Di
         );
         return;
     }
-    if plan.kv_cache_tokens < input.max_model_len {
-        let per_token = plan.kv_bytes_per_token as f64;
-        let needed = input.max_model_len as f64 * per_token / f64::from(1u32 << 30);
+    if !plan.fits {
+        let needed = plan.kv_needed_gib;
         diags.push(
             Diagnostic::new(
                 Check::KvCacheFit,
