@@ -17,13 +17,18 @@
 //! (findings with the project's levels applied once); `commands` are thin: arguments in,
 //! pipeline, a report out. `diagnostics` holds the finding type and its printers; `output`
 //! is the only module that writes to the terminal; `exit` maps outcomes to exit codes.
+//!
+//! After deployment: `live` talks to a running vLLM (plain HTTP, bounded), `verify` compares
+//! what it exposes with a profile, `bench` measures prefix-cache misses and hits.
 
+pub mod bench;
 pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod diagnostics;
 pub mod error;
 pub mod exit;
+pub mod live;
 pub mod model;
 pub mod output;
 pub mod paths;
@@ -32,6 +37,7 @@ pub mod profile;
 pub mod project;
 pub mod render;
 pub mod scaffold;
+pub mod verify;
 pub mod vllm;
 
 use cli::{Cli, Command};
@@ -68,6 +74,39 @@ pub fn run(cli: Cli) -> Outcome {
             target,
             b_target,
         } => commands::diff::run(&ctx, a, b, *target, b_target.unwrap_or(*target)),
+        Command::Verify { name, url, timeout } => {
+            commands::verify::run(&ctx, name, url.as_deref(), *timeout)
+        }
+        Command::Bench { compare, .. } if !compare.is_empty() => {
+            commands::bench::run_compare(&ctx, compare)
+        }
+        Command::Bench {
+            name,
+            url,
+            pairs,
+            prefix_tokens,
+            max_tokens,
+            wait,
+            timeout,
+            seed,
+            save,
+            ..
+        } => commands::bench::run(
+            &ctx,
+            name.as_deref().unwrap_or_default(),
+            &commands::bench::Options {
+                url: url.clone(),
+                plan: bench::Plan {
+                    pairs: *pairs,
+                    prefix_tokens: *prefix_tokens as usize,
+                    max_tokens: *max_tokens,
+                    seed: seed.unwrap_or_else(bench::clock_seed),
+                },
+                wait: *wait,
+                timeout: *timeout,
+                save: save.clone(),
+            },
+        ),
         Command::Init { dir } => commands::init::run(&ctx, dir),
         Command::Render {
             names,

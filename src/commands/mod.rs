@@ -1,6 +1,7 @@
 //! One module per subcommand: arguments in, `crate::pipeline` for loading and checking,
 //! a report out. This one holds what they share: the context and reporting findings.
 
+pub mod bench;
 pub mod diff;
 pub mod init;
 pub mod list;
@@ -10,6 +11,7 @@ pub mod schema;
 pub mod show;
 pub mod sweep;
 pub mod validate;
+pub mod verify;
 
 use std::path::{Path, PathBuf};
 

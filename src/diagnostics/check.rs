@@ -82,6 +82,7 @@ checks! {
     K8sPort => "k8s-port", Error, "a container port outside 1-65535, or a vLLM host address the Service and probes cannot reach";
     K8sToleration => "k8s-toleration", Error, "a toleration Kubernetes rejects (no key without Exists, a value with Exists)";
     K8sUnmapped => "k8s-unmapped", Warning, "a compose-only [deploy] setting with no Kubernetes equivalent (reported, not dropped)";
+    ServerMismatch => "server-mismatch", Error, "a running server differs from the profile (`vprof verify`)";
 }
 
 impl Check {
