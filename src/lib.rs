@@ -28,6 +28,7 @@ pub mod commands;
 pub mod diagnostics;
 pub mod error;
 pub mod exit;
+pub mod import;
 pub mod live;
 pub mod model;
 pub mod output;
@@ -74,6 +75,24 @@ pub fn run(cli: Cli) -> Outcome {
             target,
             b_target,
         } => commands::diff::run(&ctx, a, b, *target, b_target.unwrap_or(*target)),
+        Command::Import {
+            files,
+            service,
+            out,
+            dry_run,
+            yes,
+            force,
+        } => commands::import::run(
+            &ctx,
+            files,
+            &commands::import::Options {
+                service: service.clone(),
+                out: out.clone(),
+                dry_run: *dry_run,
+                yes: *yes,
+                force: *force,
+            },
+        ),
         Command::Verify { name, url, timeout } => {
             commands::verify::run(&ctx, name, url.as_deref(), *timeout)
         }

@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// How serious a finding is; `Off` findings are dropped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {
     Off,
     Warning,
@@ -82,6 +82,10 @@ checks! {
     K8sPort => "k8s-port", Error, "a container port outside 1-65535, or a vLLM host address the Service and probes cannot reach";
     K8sToleration => "k8s-toleration", Error, "a toleration Kubernetes rejects (no key without Exists, a value with Exists)";
     K8sUnmapped => "k8s-unmapped", Warning, "a compose-only [deploy] setting with no Kubernetes equivalent (reported, not dropped)";
+    ImportUnmapped => "import-unmapped", Warning, "`vprof import`: a compose setting or part of a command that a profile cannot hold";
+    ImportInterpolation => "import-interpolation", Warning, "`vprof import`: a `${VAR}` replaced by its default, or without one";
+    ImportSecret => "import-secret", Warning, "`vprof import`: a secret turned into a name or reference (its value is not copied)";
+    ImportImage => "import-image", Warning, "`vprof import`: an image tag that names no vLLM version vprof knows";
     ServerMismatch => "server-mismatch", Error, "a running server differs from the profile (`vprof verify`)";
 }
 
