@@ -8,25 +8,18 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::{Context, load_deployment};
+use std::path::Path;
+
+use super::Context;
 use crate::cli::Format;
 use crate::error::Error;
-use crate::exit::Outcome;
 use crate::pipeline::Pipeline;
 use crate::profile::Profile;
-use crate::render::{self, Kind, Target as RenderTarget, diff};
-
-/// One differing key: each side's value, and whether it is vLLM's default (not set).
-#[derive(Debug, Clone, PartialEq)]
-pub struct KeyDiff {
-    pub key: String,
-    pub a: Option<Value>,
-    pub b: Option<Value>,
-    pub a_default: bool,
-    pub b_default: bool,
-}
+use crate::render::{self, Target as RenderTarget, diff};
+use crate::report::documents::{DiffReport, KeyDiff};
+use crate::report::{Align, Report, Table};
 
 pub fn run(
     ctx: &Context,
@@ -34,17 +27,16 @@ pub fn run(
     b: &str,
     ta: RenderTarget,
     tb: RenderTarget,
-) -> Result<Outcome, Error> {
+) -> Result<Report, Error> {
     let mut run = super::open(ctx)?;
     // `vprof diff X X --b-target k8s` compares one profile across targets: load it once.
-    let same = run.target(a)?.path == run.target(b)?.path;
-    let names: Vec<String> = if same {
+    let names: Vec<String> = if run.target(a)?.path == run.target(b)?.path {
         vec![a.to_string()]
     } else {
         vec![a.to_string(), b.to_string()]
     };
-    let Some(profiles) = load_deployment(ctx, &mut run, &names, false, &[ta, tb])? else {
-        return Ok(Outcome::Findings);
+    let Some(profiles) = run.load_for(&names, false, &[ta, tb])? else {
+        return Ok(Report::findings(run));
     };
     let (pa, pb) = (&profiles[0], profiles.last().unwrap_or(&profiles[0]));
     let keys = key_diffs(pa, pb);
@@ -57,66 +49,40 @@ pub fn run(
         }
     };
     let (la, lb) = (label(pa, ta), label(pb, tb));
-    let args_diff = diff::unified(
-        &lines(&target_args(pa, ta)?),
-        &lines(&target_args(pb, tb)?),
-        &format!("{la}/vllm-args"),
-        &format!("{lb}/vllm-args"),
-        color,
-    );
-    let mut files_diff = String::new();
+    let plain_args = |color| -> Result<String, Error> {
+        Ok(diff::unified(
+            &lines(&target_args(pa, ta)?),
+            &lines(&target_args(pb, tb)?),
+            &format!("{la}/vllm-args"),
+            &format!("{lb}/vllm-args"),
+            color,
+        ))
+    };
+    let args_diff = plain_args(false)?;
+    let compose_diff = if ta == tb {
+        files_diff(&run, (pa, ta), pb, &ctx.cwd, false)?
+    } else {
+        String::new()
+    };
+    let mut text = table(pa, pb, &keys);
     if ta == tb {
-        let ra = rendered(pa, ta, &run)?;
-        let rb = rendered(pb, tb, &run)?;
-        // Files in rendering order; a file only one side renders diffs against nothing.
-        let mut files: Vec<&String> = ra.iter().map(|(n, _)| n).collect();
-        files.extend(
-            rb.iter()
-                .map(|(n, _)| n)
-                .filter(|n| !ra.iter().any(|(m, _)| m == *n)),
-        );
-        for file in files {
-            let side = |r: &[(String, (Kind, String))]| {
-                r.iter()
-                    .find(|(n, _)| n == file)
-                    .map_or_else(String::new, |(_, (kind, text))| diff::shown(*kind, text))
-            };
-            files_diff.push_str(&diff::unified(
-                &side(&ra),
-                &side(&rb),
-                &format!("{}/{file}", pa.name),
-                &format!("{}/{file}", pb.name),
-                color,
-            ));
-        }
+        text.push_str(&files_diff(&run, (pa, ta), pb, &ctx.cwd, color)?);
+    } else if args_diff.is_empty() {
+        text.push_str(&format!("{la} and {lb} run the same vLLM arguments\n"));
+    } else {
+        text.push_str(&plain_args(color)?);
     }
-    match ctx.format {
-        Format::Json => {
-            let keys: Vec<Value> = keys
-                .iter()
-                .map(|k| {
-                    json!({"key": k.key, "a": k.a, "b": k.b,
-                           "a_default": k.a_default, "b_default": k.b_default})
-                })
-                .collect();
-            let doc = json!({"a": pa.name, "b": pb.name,
-                             "a_target": target_name(ta), "b_target": target_name(tb),
-                             "keys": keys, "args_diff": args_diff, "compose_diff": files_diff});
-            ctx.printer.out(&format!("{doc:#}\n"));
-        }
-        Format::Human => {
-            ctx.printer.out(&table(pa, pb, &keys));
-            if ta != tb {
-                if args_diff.is_empty() {
-                    ctx.printer
-                        .out(&format!("{la} and {lb} run the same vLLM arguments\n"));
-                }
-                ctx.printer.out(&args_diff);
-            }
-            ctx.printer.out(&files_diff);
-        }
-    }
-    Ok(Outcome::Success)
+    let doc = DiffReport {
+        a: pa.name.clone(),
+        b: pb.name.clone(),
+        a_target: target_name(ta).to_string(),
+        b_target: target_name(tb).to_string(),
+        keys,
+        args_diff,
+        compose_diff,
+        findings: run.finding_list(),
+    };
+    Ok(Report::new(run, &doc).stdout(text))
 }
 
 fn target_name(t: RenderTarget) -> &'static str {
@@ -139,31 +105,58 @@ fn lines(args: &[String]) -> String {
     args.iter().map(|a| format!("{a}\n")).collect()
 }
 
-/// Rendered files: name, kind and body.
-type Rendered = Vec<(String, (Kind, String))>;
-
-/// A profile's rendered files for a target, by file name, bodies without the vprof header
-/// (headers differ by source and hash only).
-fn rendered(p: &Profile, t: RenderTarget, run: &Pipeline) -> Result<Rendered, Error> {
-    let dir = run.project.root.clone();
-    let files = match t {
-        RenderTarget::Compose => render::render(std::slice::from_ref(p), &run.project, &dir, None)?,
-        RenderTarget::K8s => render::k8s::render(p, &run.project, &dir)?,
+/// The unified diff of the rendered bodies for one target (the headers differ by source and
+/// hash only); files in rendering order, a file only one side renders diffs against nothing.
+fn files_diff(
+    run: &Pipeline,
+    (pa, target): (&Profile, RenderTarget),
+    pb: &Profile,
+    dir: &Path,
+    color: bool,
+) -> Result<String, Error> {
+    let rendered = |p: &Profile| -> Result<Vec<render::File>, Error> {
+        match target {
+            RenderTarget::Compose => {
+                render::render(std::slice::from_ref(p), &run.project, dir, None)
+            }
+            RenderTarget::K8s => render::k8s::render(p, &run.project, dir),
+        }
     };
-    Ok(files
-        .into_iter()
-        .map(|f| {
-            let name = f
-                .path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let body = render::split_header(&f.text)
-                .map_or(f.text.as_str(), |(_, b)| b)
-                .to_string();
-            (name, (f.kind, body))
-        })
-        .collect())
+    let (ra, rb) = (rendered(pa)?, rendered(pb)?);
+    let name = |f: &render::File| {
+        f.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let body = |f: &render::File| {
+        diff::shown(
+            f.kind,
+            render::split_header(&f.text).map_or(f.text.as_str(), |(_, b)| b),
+        )
+    };
+    let mut files: Vec<String> = ra.iter().map(name).collect();
+    files.extend(
+        rb.iter()
+            .map(name)
+            .filter(|n| !ra.iter().any(|f| name(f) == *n)),
+    );
+    let mut out = String::new();
+    for file in files {
+        let side = |r: &[render::File]| {
+            r.iter()
+                .find(|f| name(f) == file)
+                .map_or_else(String::new, &body)
+        };
+        out.push_str(&diff::unified(
+            &side(&ra),
+            &side(&rb),
+            &format!("{}/{file}", pa.name),
+            &format!("{}/{file}", pb.name),
+            color,
+        ));
+    }
+    Ok(out)
 }
 
 fn leaves(p: &Profile) -> BTreeMap<String, Value> {
@@ -219,27 +212,16 @@ fn table(a: &Profile, b: &Profile, keys: &[KeyDiff]) -> String {
     if keys.is_empty() {
         return format!("`{}` and `{}` resolve to the same values\n", a.name, b.name);
     }
-    let rows: Vec<(String, String, String)> = keys
-        .iter()
-        .map(|k| {
-            (
-                k.key.clone(),
-                shown(&k.a, k.a_default),
-                shown(&k.b, k.b_default),
-            )
-        })
-        .collect();
-    let wk = rows.iter().map(|r| r.0.len()).max().unwrap_or(0).max(3);
-    let wa = rows
-        .iter()
-        .map(|r| r.1.chars().count())
-        .chain([a.name.len()])
-        .max()
-        .unwrap_or(0);
-    let mut out = format!("{:<wk$}  {:<wa$} | {}\n", "key", a.name, b.name);
-    for (k, va, vb) in rows {
-        out.push_str(&format!("{k:<wk$}  {va:<wa$} | {vb}\n"));
+    let mut table = Table::new(&[Align::Left, Align::Left, Align::Left]).separator(1, " | ");
+    table.row(["key", a.name.as_str(), b.name.as_str()]);
+    for k in keys {
+        table.row([
+            k.key.clone(),
+            shown(&k.a, k.a_default),
+            shown(&k.b, k.b_default),
+        ]);
     }
+    let mut out = table.render();
     out.push('\n');
     out
 }

@@ -1,16 +1,16 @@
 //! `vprof validate [PATH|NAME ...]`: every check on the given profiles (all by default).
 
-use super::{Context, plural, report};
+use super::{Context, plural};
 use crate::error::Error;
-use crate::exit::Outcome;
 use crate::render::Target as RenderTarget;
+use crate::report::Report;
 
 /// `render_target`: also run that target's checks (a `[k8s]` table runs the k8s ones anyway).
 pub fn run(
     ctx: &Context,
     args: &[String],
     render_target: Option<RenderTarget>,
-) -> Result<Outcome, Error> {
+) -> Result<Report, Error> {
     let mut run = super::open(ctx)?;
     let targets = run.validation_targets(args)?;
     let profiles = run.load(&targets)?;
@@ -18,5 +18,5 @@ pub fn run(
         run.check_targets(&profiles, &[t]);
     }
     let summary = format!("vprof: {} checked", plural(targets.len(), "file"));
-    Ok(report(ctx, &run, Some(summary)))
+    Ok(Report::findings(run).summary(summary))
 }
