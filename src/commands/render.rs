@@ -8,12 +8,13 @@ use std::path::{Path, PathBuf};
 
 use super::{Context, shown};
 use crate::cli::Format;
+use crate::diagnostics::{Check, Diagnostic};
 use crate::error::Error;
 use crate::exit::Outcome;
 use crate::pipeline::Pipeline;
 use crate::profile::Profile;
 use crate::render::write::{self, Planned, State};
-use crate::render::{self, ENV_FILE, Kind, Target as RenderTarget, diff};
+use crate::render::{self, ENV_FILE, Kind, Target as RenderTarget, commit, diff};
 use crate::report::Report;
 use crate::report::documents::{RenderReport, RenderedFile};
 
@@ -33,28 +34,57 @@ pub fn run(ctx: &Context, names: &[String], opts: &Options) -> Result<Report, Er
     let mut run = super::open(ctx)?;
     let names = names_to_render(ctx, &run, names, opts)?;
     // Compose with --out: the profiles run together on one host, one compose file, checked
-    // together. Otherwise each profile renders into its own directory.
+    // together. Otherwise each profile renders into its own directory (k8s: deploy/NAME/k8s).
     let together = opts.out.is_some() && opts.target == RenderTarget::Compose;
     let Some(profiles) = run.load_for(&names, together, &[opts.target])? else {
         return Ok(Report::findings(run));
     };
-    let (planned, fixes) = match opts.target {
-        RenderTarget::Compose => plan_compose(ctx, &run, &profiles, &names, opts)?,
-        RenderTarget::K8s => plan_k8s(ctx, &run, &profiles, &names, opts)?,
+    let groups: Vec<(Vec<Profile>, PathBuf, String)> = match opts.target {
+        RenderTarget::Compose => compose_groups(ctx, &run, &profiles, &names, opts),
+        RenderTarget::K8s => k8s_groups(ctx, &run, &profiles, &names, opts),
     };
+    let mut planned: Vec<Planned> = Vec::new();
+    let mut fixes: Vec<String> = Vec::new();
+    // Held from reading the old `.env` until the last rename: concurrent renders of one
+    // directory run one after the other, and none loses a value another kept.
+    let writing = !opts.check && !opts.dry_run;
+    let mut locks = Vec::new();
+    for (group, dir, fix) in groups {
+        if writing {
+            locks.push(commit::lock_exclusive(&dir)?);
+            commit::remove_stale(&dir);
+        } else if let Some(lock) = commit::lock_shared(&dir) {
+            locks.push(lock);
+        }
+        let files = match opts.target {
+            RenderTarget::K8s => render::k8s::render(&group[0], &run.project, &dir)?,
+            RenderTarget::Compose => {
+                if let Some(finding) = open_env(ctx, &dir.join(ENV_FILE)) {
+                    run.push(finding);
+                }
+                let existing_env = write::read_existing(&dir.join(ENV_FILE))?;
+                render::render(&group, &run.project, &dir, existing_env.as_deref())?
+            }
+        };
+        for p in write::plan(files, opts.force)? {
+            planned.push(p);
+            fixes.push(fix.clone());
+        }
+    }
     let diffs = show_diffs(ctx, &planned, opts.check, false);
-    finish(ctx, run, opts, planned, fixes, diffs)
+    finish(ctx, run, opts, planned, (fixes, diffs), (writing, locks))
 }
 
-/// The compose target: one compose file per profile, or one for all with `--out`.
-fn plan_compose(
+/// The compose target's output directories: one compose file per profile in deploy/NAME, or
+/// one for all with `--out`; with the command that rewrites each.
+fn compose_groups(
     ctx: &Context,
     run: &Pipeline,
     profiles: &[Profile],
     names: &[String],
     opts: &Options,
-) -> Result<(Vec<Planned>, Vec<String>), Error> {
-    let groups: Vec<(Vec<Profile>, PathBuf, String)> = match &opts.out {
+) -> Vec<(Vec<Profile>, PathBuf, String)> {
+    match &opts.out {
         Some(out) => vec![(
             profiles.to_vec(),
             ctx.cwd.join(out),
@@ -71,66 +101,54 @@ fn plan_compose(
                 )
             })
             .collect(),
-    };
-    let mut planned: Vec<Planned> = Vec::new();
-    let mut fixes: Vec<String> = Vec::new();
-    for (group, dir, fix) in groups {
-        let existing_env = write::read_existing(&dir.join(ENV_FILE))?;
-        let files = render::render(&group, &run.project, &dir, existing_env.as_deref())?;
-        for p in write::plan(files, opts.force)? {
-            planned.push(p);
-            fixes.push(fix.clone());
-        }
     }
-    Ok((planned, fixes))
 }
 
 /// `--target k8s`: each profile into its own directory, `deploy/NAME/k8s` (with `--out`, that
-/// directory for one profile, `OUT/NAME` for several); the fix command of each file.
-fn plan_k8s(
+/// directory for one profile, `OUT/NAME` for several); with the command that rewrites each.
+fn k8s_groups(
     ctx: &Context,
     run: &Pipeline,
     profiles: &[Profile],
     names: &[String],
     opts: &Options,
-) -> Result<(Vec<Planned>, Vec<String>), Error> {
-    let mut planned: Vec<Planned> = Vec::new();
-    let mut fixes: Vec<String> = Vec::new();
-    for (p, name) in profiles.iter().zip(names) {
-        let (dir, fix) = match &opts.out {
-            Some(out) if profiles.len() == 1 => (
-                ctx.cwd.join(out),
-                format!("vprof render {name} --target k8s --out {}", out.display()),
-            ),
-            Some(out) => (
-                ctx.cwd.join(out).join(&p.name),
-                format!(
-                    "vprof render {} --target k8s --out {}",
-                    names.join(" "),
-                    out.display()
+) -> Vec<(Vec<Profile>, PathBuf, String)> {
+    profiles
+        .iter()
+        .zip(names)
+        .map(|(p, name)| {
+            let (dir, fix) = match &opts.out {
+                Some(out) if profiles.len() == 1 => (
+                    ctx.cwd.join(out),
+                    format!("vprof render {name} --target k8s --out {}", out.display()),
                 ),
-            ),
-            None => (
-                default_dir(&run.project.deploy_dir, &p.name).join(render::k8s::SUBDIR),
-                format!("vprof render {name} --target k8s"),
-            ),
-        };
-        for file in write::plan(render::k8s::render(p, &run.project, &dir)?, opts.force)? {
-            planned.push(file);
-            fixes.push(fix.clone());
-        }
-    }
-    Ok((planned, fixes))
+                Some(out) => (
+                    ctx.cwd.join(out).join(&p.name),
+                    format!(
+                        "vprof render {} --target k8s --out {}",
+                        names.join(" "),
+                        out.display()
+                    ),
+                ),
+                None => (
+                    default_dir(&run.project.deploy_dir, &p.name).join(render::k8s::SUBDIR),
+                    format!("vprof render {name} --target k8s"),
+                ),
+            };
+            (vec![p.clone()], dir, fix)
+        })
+        .collect()
 }
 
-/// Finish a render whose files are planned: the diffs, then `--check` or the writes.
+/// Finish a render whose files are planned (locks held): the diffs, then `--check` or the
+/// writes, and the report.
 fn finish(
     ctx: &Context,
     run: Pipeline,
     opts: &Options,
     planned: Vec<Planned>,
-    fixes: Vec<String>,
-    diffs: Vec<String>,
+    (fixes, diffs): (Vec<String>, Vec<String>),
+    (writing, locks): (bool, Vec<commit::DirLock>),
 ) -> Result<Report, Error> {
     let mut stdout = if ctx.printer.color_stdout && ctx.format == Format::Human {
         show_diffs(ctx, &planned, opts.check, true).concat()
@@ -147,8 +165,12 @@ fn finish(
             ctx.printer.out(&std::mem::take(&mut stdout));
         }
         let (notes, written) = write_planned(ctx, opts, &planned, ask)?;
+        if writing {
+            make_env_private(&planned)?;
+        }
         (Outcome::Success, notes, written)
     };
+    drop(locks);
     let doc = RenderReport {
         files: planned
             .iter()
@@ -167,6 +189,34 @@ fn finish(
         .stdout(stdout)
         .note(notes)
         .at_least(outcome))
+}
+
+/// `env-permissions`: a `.env` that group or others may read (it holds secrets).
+fn open_env(ctx: &Context, path: &Path) -> Option<Diagnostic> {
+    let mode = commit::open_mode(path)?;
+    Some(
+        Diagnostic::new(
+            Check::EnvPermissions,
+            format!(
+                "{} is readable or writable by group or others (mode {mode:04o}); it holds secrets: vprof makes it 0600 when it writes",
+                shown(ctx, path)
+            ),
+        )
+        .with_help(format!("chmod 600 {}", shown(ctx, path))),
+    )
+}
+
+/// Every existing `.env` of the output, 0600 (also one left unchanged).
+fn make_env_private(planned: &[Planned]) -> Result<(), Error> {
+    for p in planned.iter().filter(|p| p.file.kind == Kind::Env) {
+        if p.file.path.exists() {
+            commit::make_private(&p.file.path).map_err(|source| Error::Write {
+                path: p.file.path.clone(),
+                source,
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// The names given, or every profile with `--all`.
@@ -243,7 +293,7 @@ fn write_planned(
     if ask && !ctx.printer.confirm("Write these changes?") {
         return Ok((String::from("nothing written\n"), Vec::new()));
     }
-    let written = write::write_all(planned)?;
+    let written = write::write_all_locked(planned)?;
     for p in planned {
         let path = shown(ctx, &p.file.path);
         if written.contains(&p.file.path) {

@@ -74,6 +74,7 @@ checks! {
     UnpinnedImage => "unpinned-image", Warning, "an image with a `latest`, `nightly` or missing tag";
     VllmVersion => "vllm-version", Error, "the image tag names a vLLM version vprof has no flag table for";
     GpuOverlap => "gpu-overlap", Error, "services sharing a GPU whose memory fractions add up to more than 1";
+    EnvPermissions => "env-permissions", Warning, "a rendered .env that group or others may read (vprof makes it 0600)";
     PortConflict => "port-conflict", Error, "services rendered together that publish the same host port";
     K8sName => "k8s-name", Error, "a Kubernetes object name that is not DNS-1123, or a service name that converts to none";
     K8sLabel => "k8s-label", Error, "a label key or value (k8s.labels, node_selector, gpu_product) that Kubernetes rejects";
