@@ -19,7 +19,7 @@ use vprof::import::{self, Input, Lines, Token};
 use vprof::profile::Loader;
 use vprof::project::Project;
 use vprof::render::compose;
-use vprof::vllm::{ImageTarget, Version, image_target, table};
+use vprof::vllm::{Tables, Version, table, target};
 
 const CORPUS: &str = "tests/fixtures/corpus";
 /// The share the issue asks for (90%) is not reached yet; this floor is what the importer
@@ -49,9 +49,11 @@ fn corpus_files() -> Vec<PathBuf> {
 }
 
 fn version(image: &str) -> Version {
-    match image_target(image) {
-        ImageTarget::Pinned(v) => v,
-        _ => Version::newest(),
+    let found = target(image, None, None, &Tables::default());
+    if found.problem.is_none() {
+        found.version
+    } else {
+        Version::newest()
     }
 }
 
@@ -209,6 +211,13 @@ fn corpus_imports_with_identical_vllm_arguments() {
         })
         .collect();
     let result = import::import(&inputs, None);
+    for note in result.notes.iter().flatten() {
+        assert!(
+            !note.message.contains("REDACTED_HARDCODED_KEY"),
+            "a secret in a note: {}",
+            note.message
+        );
+    }
     let dir = tempfile::tempdir().unwrap();
     let project = Project::with_root(dir.path().to_path_buf());
     std::fs::create_dir_all(&project.profiles_dir).unwrap();

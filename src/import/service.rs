@@ -16,7 +16,7 @@ use super::vllm_args;
 use super::yaml::Node;
 use super::{Note, interpolate};
 use crate::diagnostics::Check;
-use crate::vllm::{ImageTarget, Version, image_target, table};
+use crate::vllm::{Pinning, Tables, Version, table, target};
 
 /// Compose keys of a service that the importer maps (others are reported).
 const MAPPED: &[&str] = &[
@@ -150,12 +150,6 @@ pub fn map(name: &str, svc: &Node, lines: &Lines<'_>, notes: &mut Vec<Note>) -> 
         }
     };
     let flags = table(version);
-    for (line, v) in inv.vars.iter().filter(|(_, v)| worth_noting(v)) {
-        let at = lines
-            .find(*line, &format!("${{{}", v.name))
-            .unwrap_or(*line);
-        notes.push(interpolation_note(at, v));
-    }
     for d in &inv.dropped {
         notes.push(Note::new(d.line, Check::ImportUnmapped, d.message.clone()));
     }
@@ -166,6 +160,16 @@ pub fn map(name: &str, svc: &Node, lines: &Lines<'_>, notes: &mut Vec<Note>) -> 
     let vars: Vec<interpolate::Var> = inv.vars.iter().map(|(_, v)| v.clone()).collect();
     let model = inv.model.as_ref().map(|t| (t.text.as_str(), t.line));
     let side = vllm_args::map(&parsed, model, &vars, flags, notes);
+    for (line, v) in inv.vars.iter().filter(|(_, v)| worth_noting(v)) {
+        let at = lines
+            .find(*line, &format!("${{{}", v.name))
+            .unwrap_or(*line);
+        let mut note = interpolation_note(at, v);
+        if side.secret_vars.contains(&v.name) && v.default.is_some() {
+            note.message = format!("`${{{}}}` has a default; the value was not copied", v.name);
+        }
+        notes.push(note);
+    }
     if !side.table.contains_key("model") {
         notes.push(
             Note::new(
@@ -209,19 +213,21 @@ fn ordered_vllm(mut t: Table) -> Table {
 }
 
 fn version_of(image: &str, line: usize, notes: &mut Vec<Note>) -> Version {
-    match image_target(image) {
-        ImageTarget::Pinned(v) => v,
-        ImageTarget::Floating { tag } => {
+    let found = target(image, None, None, &Tables::default());
+    match (&found.pinning, &found.problem) {
+        (Pinning::VersionTag, None) => found.version,
+        (Pinning::Floating, _) => {
+            let tag = &found.tag;
             notes.push(
-                Note::new(line, Check::ImportImage, format!("the image tag `{}` does not pin a vLLM version; vLLM {}'s flags are assumed", if tag.is_empty() { "(none)" } else { &tag }, Version::newest().as_str()))
+                Note::new(line, Check::ImportImage, format!("the image tag `{}` does not pin a vLLM version; vLLM {}'s flags are assumed", if tag.is_empty() { "(none)" } else { tag }, Version::newest().as_str()))
                     .help("pin the image to a release tag, e.g. vllm/vllm-openai:v0.11.0"),
             );
             Version::newest()
         }
-        ImageTarget::Digest | ImageTarget::Unsupported { .. } => {
+        _ => {
             notes.push(
                 Note::new(line, Check::ImportImage, format!("the image `{image}` does not name a vLLM version vprof knows; vLLM {}'s flags are assumed", Version::newest().as_str()))
-                    .help("set vllm_version in vprof.toml to the version this image runs"),
+                    .help("set vllm_version in [deploy] or vprof.toml to the version this image runs"),
             );
             Version::newest()
         }
