@@ -75,6 +75,7 @@ checks! {
     UnpinnedImage => "unpinned-image", Warning, "an image with a `latest`, `nightly` or missing tag";
     VllmVersion => "vllm-version", Error, "the image tag names a vLLM version vprof has no flag table for";
     GpuOverlap => "gpu-overlap", Error, "services sharing a GPU whose memory fractions add up to more than 1";
+    EnvPermissions => "env-permissions", Warning, "a rendered .env that group or others may read (vprof makes it 0600)";
     PortConflict => "port-conflict", Error, "services rendered together that publish the same host port";
     ServiceConflict => "service-conflict", Error, "profiles rendered together under the same service name";
     EnvConflict => "env-conflict", Error, "a container variable set twice by deploy.env, deploy.secrets or api_key";
