@@ -80,7 +80,7 @@ pub fn migrate(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vllm::{Version, table};
+    use crate::vllm::Version;
 
     #[test]
     fn removed_flags_become_their_replacements() {
@@ -97,7 +97,7 @@ swap_space = 4
         let mut notes = Vec::new();
         migrate(
             &mut vllm,
-            table(Version::embedded_named("0.33.0").unwrap()),
+            Version::embedded_named("0.33.0").unwrap().table(),
             &|_| 1,
             &mut notes,
         );
