@@ -2,7 +2,9 @@
 //! (`models--ORG--NAME/snapshots/REV/`), with the weight size from
 //! `model.safetensors.index.json` when present.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
 use serde_json::{Map, Value};
 
@@ -15,16 +17,15 @@ fn expand_home(path: &str) -> PathBuf {
     }
 }
 
-/// Hub cache directories to look in: `HF_HUB_CACHE`, else `HF_HOME/hub`, else
-/// `~/.cache/huggingface/hub`; then the profile's `deploy.hf_cache` and its `hub/`.
+/// Hub cache directories to look in: only those something asks for, so that results do not
+/// depend on what happens to be in the home directory: `HF_HUB_CACHE`, else `HF_HOME/hub`
+/// (the environment), then the profile's `deploy.hf_cache` and its `hub/`.
 pub fn hf_cache_dirs(profile_hf_cache: Option<&str>) -> Vec<PathBuf> {
     let mut dirs = Vec::new();
     if let Some(d) = std::env::var_os("HF_HUB_CACHE") {
         dirs.push(PathBuf::from(d));
     } else if let Some(d) = std::env::var_os("HF_HOME") {
         dirs.push(PathBuf::from(d).join("hub"));
-    } else if let Some(home) = std::env::var_os("HOME") {
-        dirs.push(PathBuf::from(home).join(".cache/huggingface/hub"));
     }
     if let Some(p) = profile_hf_cache {
         let base = expand_home(p);
@@ -54,10 +55,28 @@ fn snapshot(repo: &Path) -> Option<PathBuf> {
 /// The flattened `config.json` of `model_id` from the first cache directory that holds it,
 /// with the checkpoint's size from `model.safetensors.index.json` and a description of where
 /// it was found.
-pub fn from_hf_cache(
-    model_id: &str,
-    dirs: &[PathBuf],
-) -> Option<(Map<String, Value>, Option<u64>, String)> {
+///
+/// Memoised per process: 1,000 profiles of one model probe the cache directories once, not
+/// 1,000 times (a run reads a cache that does not change under it).
+pub fn from_hf_cache(model_id: &str, dirs: &[PathBuf]) -> Option<CacheEntry> {
+    type Memo = HashMap<(String, Vec<PathBuf>), Option<CacheEntry>>;
+    static MEMO: OnceLock<Mutex<Memo>> = OnceLock::new();
+    let key = (model_id.to_string(), dirs.to_vec());
+    let memo = MEMO.get_or_init(Mutex::default);
+    if let Some(hit) = memo.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return hit;
+    }
+    let found = probe(model_id, dirs);
+    if let Ok(mut m) = memo.lock() {
+        m.insert(key, found.clone());
+    }
+    found
+}
+
+/// A model's flattened config, checkpoint size and where they were found.
+pub type CacheEntry = (Map<String, Value>, Option<u64>, String);
+
+fn probe(model_id: &str, dirs: &[PathBuf]) -> Option<CacheEntry> {
     if model_id.split('/').count() != 2 || model_id.contains("..") {
         return None;
     }
