@@ -22,6 +22,7 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod diagnostics;
+pub mod doctor;
 pub mod error;
 pub mod exit;
 pub mod model;
@@ -64,6 +65,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Sweep { grid, out } => commands::sweep::run(&ctx, grid, out),
         Command::Diff { a, b } => commands::diff::run(&ctx, a, b),
         Command::Init { dir } => commands::init::run(&ctx, dir),
+        Command::Doctor { name } => commands::doctor::run(&ctx, name),
         Command::Render {
             names,
             out,

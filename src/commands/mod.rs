@@ -2,6 +2,7 @@
 //! a report out. This one holds what they share: the context and reporting findings.
 
 pub mod diff;
+pub mod doctor;
 pub mod init;
 pub mod list;
 pub mod plan;

@@ -87,13 +87,15 @@ pub struct Deploy {
     pub shm_size: Option<String>,
     /// IPC mode, e.g. "host".
     pub ipc: Option<String>,
-    /// Host directory of the Hugging Face cache, mounted at /root/.cache/huggingface.
+    /// Host directory of the Hugging Face cache, mounted at /root/.cache/huggingface. A
+    /// relative path (`./models`) is relative to the project root, not to deploy/NAME/.
     pub hf_cache: Option<String>,
     /// Names of environment variables holding secrets (values live in .env, never here).
     pub secrets: Option<Vec<SecretName>>,
     /// Plain environment variables for the container.
     pub env: Option<BTreeMap<String, String>>,
-    /// Extra volumes in compose short syntax (`./data:/data:ro`).
+    /// Extra volumes in compose short syntax (`./data:/data:ro`); a relative host path is
+    /// relative to the project root (vprof rewrites it for the compose file's directory).
     pub volumes: Option<Vec<String>>,
     /// Healthcheck start period: how long model loading may take (default "600s").
     #[schemars(regex(pattern = r"^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$"))]

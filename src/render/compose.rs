@@ -103,14 +103,26 @@ fn environment(profile: &Profile) -> Result<Vec<EnvVar>, Error> {
     Ok(vars.into_values().collect())
 }
 
-pub fn service(profile: &Profile) -> Result<Service, Error> {
+pub fn service(profile: &Profile, anchor: &str) -> Result<Service, Error> {
     let deploy = profile.deploy();
     let command = super::args::vllm_args(profile).map_err(|m| render_error(profile, m))?;
     let mut volumes = Vec::new();
     if let Some(cache) = &deploy.hf_cache {
-        volumes.push(format!("{cache}:{HF_CACHE_TARGET}"));
+        volumes.push(format!(
+            "{}:{HF_CACHE_TARGET}",
+            super::anchored(cache, anchor)
+        ));
     }
-    volumes.extend(deploy.volumes.iter().flatten().cloned());
+    volumes.extend(
+        deploy
+            .volumes
+            .iter()
+            .flatten()
+            .map(|v| match v.split_once(':') {
+                Some((host, rest)) => format!("{}:{rest}", super::anchored(host, anchor)),
+                None => v.clone(),
+            }),
+    );
     Ok(Service {
         name: profile.service.clone(),
         image: profile.image.clone(),
@@ -130,7 +142,7 @@ pub fn service(profile: &Profile) -> Result<Service, Error> {
     })
 }
 
-pub fn context(profiles: &[Profile]) -> Result<Context, Error> {
+pub fn context(profiles: &[Profile], anchor: &str) -> Result<Context, Error> {
     let mut seen = BTreeSet::new();
     let mut services = Vec::new();
     for p in profiles {
@@ -143,7 +155,7 @@ pub fn context(profiles: &[Profile]) -> Result<Context, Error> {
                 ),
             ));
         }
-        services.push(service(p)?);
+        services.push(service(p, anchor)?);
     }
     Ok(Context { services })
 }
