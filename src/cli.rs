@@ -100,6 +100,76 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Turn compose files that run vLLM into profiles; report what cannot be mapped, by line.
+    ///
+    /// Example: vprof import docker-compose.yml --out profiles
+    Import {
+        /// Compose files to read.
+        #[arg(required = true, value_name = "COMPOSE_FILE")]
+        files: Vec<PathBuf>,
+        /// Import only this service.
+        #[arg(long, value_name = "NAME")]
+        service: Option<String>,
+        /// Directory for the profiles (default: the project's profiles directory).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Show what would be written, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Do not ask for confirmation on a terminal.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Overwrite existing profiles that differ from the import.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Compare a running vLLM server with the profile (/v1/models, /metrics, /version).
+    Verify {
+        name: String,
+        /// The server (default: http://127.0.0.1:PORT, the profile's published port).
+        #[arg(long)]
+        url: Option<String>,
+        /// Seconds each request may take.
+        #[arg(long, default_value_t = 30)]
+        timeout: u64,
+    },
+    /// Measure a running server with prefix-cache miss/hit pairs; --compare saved runs.
+    ///
+    /// Waits for /health, then sends K pairs of streamed chat completions that share a long
+    /// random prefix (a miss, then a hit): time to first token, end to end, tokens per second,
+    /// and the server's prefix-cache counters. The result is saved for --compare.
+    Bench {
+        /// The profile the server runs.
+        #[arg(required_unless_present = "compare", conflicts_with = "compare")]
+        name: Option<String>,
+        /// The server (default: http://127.0.0.1:PORT, the profile's published port).
+        #[arg(long)]
+        url: Option<String>,
+        /// Miss/hit pairs to send.
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::bench::MAX_PAIRS)))]
+        pairs: u32,
+        /// Length of the shared random prefix, in (about) tokens.
+        #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..=crate::bench::MAX_PREFIX_TOKENS as u64))]
+        prefix_tokens: u64,
+        /// Output tokens of each request (exactly: ignore_eos and min_tokens).
+        #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::bench::MAX_OUTPUT_TOKENS)))]
+        max_tokens: u32,
+        /// Seconds to wait for /health before giving up.
+        #[arg(long, default_value_t = 600)]
+        wait: u64,
+        /// Seconds one request may take.
+        #[arg(long, default_value_t = 300)]
+        timeout: u64,
+        /// Seed of the random prefixes (default: the clock).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Where to save the result (default: deploy/NAME/bench.json).
+        #[arg(long)]
+        save: Option<PathBuf>,
+        /// Print the table of saved runs (TTFT miss, TTFT hit, acceleration) instead.
+        #[arg(long, num_args = 1.., value_name = "FILE")]
+        compare: Vec<PathBuf>,
+    },
     /// Scaffold a project: settings, a profile, a partial, a host, pre-commit; never overwrites.
     ///
     /// Writes vprof.toml, profiles/ (a partial and a profile that validates clean), hosts/,

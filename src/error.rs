@@ -23,6 +23,9 @@ pub enum Error {
     },
     #[error("{0}")]
     Usage(String),
+    /// A server that `verify` or `bench` talks to cannot be reached or answers wrongly.
+    #[error("{0}")]
+    Server(String),
     #[error("template {name}: {message}")]
     Template { name: String, message: String },
 }

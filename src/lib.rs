@@ -17,7 +17,11 @@
 //! (findings with the project's levels applied once); `commands` are thin: arguments in,
 //! pipeline, a report out. `diagnostics` holds the finding type and its printers; `output`
 //! is the only module that writes to the terminal; `exit` maps outcomes to exit codes.
+//!
+//! After deployment: `live` talks to a running vLLM (plain HTTP, bounded), `verify` compares
+//! what it exposes with a profile, `bench` measures prefix-cache misses and hits.
 
+pub mod bench;
 pub mod check;
 pub mod cli;
 pub mod commands;
@@ -25,6 +29,8 @@ pub mod diagnostics;
 pub mod doctor;
 pub mod error;
 pub mod exit;
+pub mod import;
+pub mod live;
 pub mod model;
 pub mod output;
 pub mod paths;
@@ -33,6 +39,7 @@ pub mod profile;
 pub mod project;
 pub mod render;
 pub mod scaffold;
+pub mod verify;
 pub mod vllm;
 
 use cli::{Cli, Command};
@@ -64,6 +71,57 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Plan { name } => commands::plan::run(&ctx, name),
         Command::Sweep { grid, out } => commands::sweep::run(&ctx, grid, out),
         Command::Diff { a, b } => commands::diff::run(&ctx, a, b),
+        Command::Import {
+            files,
+            service,
+            out,
+            dry_run,
+            yes,
+            force,
+        } => commands::import::run(
+            &ctx,
+            files,
+            &commands::import::Options {
+                service: service.clone(),
+                out: out.clone(),
+                dry_run: *dry_run,
+                yes: *yes,
+                force: *force,
+            },
+        ),
+        Command::Verify { name, url, timeout } => {
+            commands::verify::run(&ctx, name, url.as_deref(), *timeout)
+        }
+        Command::Bench { compare, .. } if !compare.is_empty() => {
+            commands::bench::run_compare(&ctx, compare)
+        }
+        Command::Bench {
+            name,
+            url,
+            pairs,
+            prefix_tokens,
+            max_tokens,
+            wait,
+            timeout,
+            seed,
+            save,
+            ..
+        } => commands::bench::run(
+            &ctx,
+            name.as_deref().unwrap_or_default(),
+            &commands::bench::Options {
+                url: url.clone(),
+                plan: bench::Plan {
+                    pairs: *pairs,
+                    prefix_tokens: *prefix_tokens as usize,
+                    max_tokens: *max_tokens,
+                    seed: seed.unwrap_or_else(bench::clock_seed),
+                },
+                wait: *wait,
+                timeout: *timeout,
+                save: save.clone(),
+            },
+        ),
         Command::Init { dir } => commands::init::run(&ctx, dir),
         Command::Doctor { name } => commands::doctor::run(&ctx, name),
         Command::Render {

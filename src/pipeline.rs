@@ -100,7 +100,8 @@ impl Pipeline {
     pub fn target(&self, arg: &str) -> Result<Target, Error> {
         let as_path = self.cwd.join(arg);
         if arg.ends_with(".toml") || arg.contains('/') || as_path.is_file() {
-            if !as_path.is_file() {
+            // Anything that exists goes to the loader, which explains a FIFO or a device.
+            if !as_path.exists() {
                 return Err(Error::Read {
                     path: arg.into(),
                     source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),

@@ -184,7 +184,7 @@ impl Project {
         for (name, level) in raw.checks.iter().flatten() {
             let here = locate(&["checks", name]);
             match (Check::from_name(name), Level::parse(level)) {
-                (Some(Check::Syntax | Check::Extends), _) => diags.push(
+                (Some(Check::Syntax | Check::Extends | Check::ProfileName), _) => diags.push(
                     Diagnostic::new(
                         Check::Schema,
                         format!("the level of `{name}` cannot be changed: without it vprof cannot read the profile"),

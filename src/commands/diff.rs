@@ -16,7 +16,6 @@ use crate::error::Error;
 use crate::exit::Outcome;
 use crate::profile::Profile;
 use crate::render::{self, diff};
-use crate::vllm::Version;
 
 /// One differing key: each side's value, and whether it is vLLM's default (not set).
 #[derive(Debug, Clone, PartialEq)]
@@ -81,50 +80,35 @@ pub fn run(ctx: &Context, a: &str, b: &str) -> Result<Outcome, Error> {
     Ok(Outcome::Success)
 }
 
-/// Every leaf of the merged tree as a dotted key; arrays are one value.
-fn flatten(prefix: &str, value: &Value, out: &mut BTreeMap<String, Value>) {
-    match value {
-        Value::Object(map) if !map.is_empty() => {
-            for (k, v) in map {
-                let key = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                flatten(&key, v, out);
-            }
-        }
-        _ => {
-            out.insert(prefix.to_string(), value.clone());
-        }
-    }
-}
-
 fn leaves(p: &Profile) -> BTreeMap<String, Value> {
-    let mut out = BTreeMap::new();
-    flatten("", &p.tree.to_json(), &mut out);
+    let mut out: BTreeMap<String, Value> = p
+        .tree
+        .leaves()
+        .into_iter()
+        .map(|(k, n)| (k, n.to_json()))
+        .collect();
     out.remove("extends");
     out
 }
 
+/// The keys where two profiles differ, each side as deployed (`Profile::effective`: the
+/// profile's value or vLLM's default of its version).
 pub fn key_diffs(a: &Profile, b: &Profile) -> Vec<KeyDiff> {
     let (la, lb) = (leaves(a), leaves(b));
     let keys: BTreeSet<&String> = la.keys().chain(lb.keys()).collect();
-    let side = |leaves: &BTreeMap<String, Value>, version: Version, key: &str| match leaves.get(key)
-    {
-        Some(v) => (Some(v.clone()), false),
-        None => match key
-            .strip_prefix("vllm.")
-            .and_then(|k| vllm_default(version, k))
-        {
-            Some(default) => (Some(default), true),
+    let side = |p: &Profile, leaves: &BTreeMap<String, Value>, key: &str| {
+        if let Some(v) = leaves.get(key) {
+            return (Some(v.clone()), false);
+        }
+        match p.effective(key) {
+            Some(e) => (Some(e.value.clone()), e.is_default()),
             None => (None, false),
-        },
+        }
     };
     keys.into_iter()
         .filter_map(|key| {
-            let (va, da) = side(&la, a.version, key);
-            let (vb, db) = side(&lb, b.version, key);
+            let (va, da) = side(a, &la, key);
+            let (vb, db) = side(b, &lb, key);
             (va != vb || da != db).then(|| KeyDiff {
                 key: key.clone(),
                 a: va,
@@ -134,14 +118,6 @@ pub fn key_diffs(a: &Profile, b: &Profile) -> Vec<KeyDiff> {
             })
         })
         .collect()
-}
-
-/// vLLM's default of a top-level `[vllm]` key in a version, from the flag table
-/// (`Value::Null`: the engine decides).
-fn vllm_default(version: Version, key: &str) -> Option<Value> {
-    crate::vllm::table(version)
-        .get(key)
-        .map(|f| f.default.clone())
 }
 
 fn shown(value: &Option<Value>, default: bool) -> String {

@@ -1,8 +1,10 @@
 //! One module per subcommand: arguments in, `crate::pipeline` for loading and checking,
 //! a report out. This one holds what they share: the context and reporting findings.
 
+pub mod bench;
 pub mod diff;
 pub mod doctor;
+pub mod import;
 pub mod init;
 pub mod list;
 pub mod plan;
@@ -11,6 +13,7 @@ pub mod schema;
 pub mod show;
 pub mod sweep;
 pub mod validate;
+pub mod verify;
 
 use std::path::{Path, PathBuf};
 

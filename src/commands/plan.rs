@@ -68,7 +68,7 @@ fn json_doc(profile: &Profile, facts: &ModelFacts, plan: &Plan) -> Value {
 
 fn human(profile: &Profile, facts: &ModelFacts, input: &PlanInput, plan: &Plan) -> String {
     let mut text = format!(
-        "{}: {} on {} GPU{} (TP {} x PP {}), vLLM {}\nmodel facts: {}\n\n",
+        "{}: {} on {} GPU{} (TP {} x PP {}), vLLM {}\nmodel facts: {}\naccounting: {}\n\n",
         profile.name,
         profile.model,
         input.gpu_ids.len(),
@@ -76,7 +76,8 @@ fn human(profile: &Profile, facts: &ModelFacts, input: &PlanInput, plan: &Plan) 
         input.tensor_parallel_size,
         input.pipeline_parallel_size,
         profile.version.as_str(),
-        facts.source
+        facts.source,
+        plan.accounting.describe()
     );
     let mut rows = vec![
         [
@@ -121,8 +122,8 @@ fn human(profile: &Profile, facts: &ModelFacts, input: &PlanInput, plan: &Plan) 
         text.push('\n');
     }
     text.push_str(&format!(
-        "(GiB per GPU; budget = gpu_memory_utilization {} x total)\n\nKV cache: {} tokens ({} bytes per token per GPU)\nmax concurrency at max_model_len {}: {:.2}\n",
-        input.gpu_memory_utilization, plan.kv_cache_tokens, plan.kv_bytes_per_token, input.max_model_len, plan.max_concurrency
+        "(GiB per GPU; budget = gpu_memory_utilization {} x total; overhead = non-torch {:.2} + CUDA graphs {:.2})\n\nKV cache: {} tokens ({} bytes per token per GPU)\nmax concurrency at max_model_len {}: {:.2}\n",
+        input.gpu_memory_utilization, plan.gpus.first().map_or(0.0, |g| g.non_torch_gib), plan.gpus.first().map_or(0.0, |g| g.cuda_graph_gib), plan.kv_cache_tokens, plan.kv_bytes_per_token, input.max_model_len, plan.max_concurrency
     ));
     text.push_str(&if plan.fits {
         String::from("verdict: fits\n")

@@ -7,7 +7,7 @@ use crate::cli::Format;
 use crate::error::Error;
 use crate::exit::Outcome;
 use crate::pipeline::Pipeline;
-use crate::profile::node::{Node, Value};
+use crate::profile::node::Node;
 
 /// A leaf of the merged tree: dotted key, value, where it was written.
 #[derive(Debug)]
@@ -18,37 +18,25 @@ pub struct Entry {
     pub line: usize,
 }
 
-/// Flatten a tree into leaves (arrays and scalars; tables recurse), in key order.
+/// The leaves of a tree (`Node::leaves`), each with the file and line that set it.
 pub fn entries(tree: &Node, run: &Pipeline) -> Vec<Entry> {
-    let mut out = Vec::new();
-    flatten(tree, &mut Vec::new(), run, &mut out);
-    out
-}
-
-fn flatten(node: &Node, path: &mut Vec<String>, run: &Pipeline, out: &mut Vec<Entry>) {
-    match &node.value {
-        Value::Table(t) if !t.is_empty() => {
-            for (k, v) in t {
-                path.push(k.clone());
-                flatten(v, path, run, out);
-                path.pop();
-            }
-        }
-        _ => {
+    tree.leaves()
+        .into_iter()
+        .map(|(key, node)| {
             let start = node
                 .origin
                 .key_span
                 .as_ref()
                 .map_or(node.origin.span.start, |k| k.start);
             let (line, _) = run.sources.line_col(node.origin.file, start);
-            out.push(Entry {
-                key: path.join("."),
+            Entry {
+                key,
                 value: node.to_json(),
                 file: run.sources.name(node.origin.file).to_string(),
                 line,
-            });
-        }
-    }
+            }
+        })
+        .collect()
 }
 
 pub fn run(ctx: &Context, name: &str) -> Result<Outcome, Error> {
@@ -57,11 +45,7 @@ pub fn run(ctx: &Context, name: &str) -> Result<Outcome, Error> {
         return Ok(report(ctx, &run, None));
     };
     let list = entries(&profile.tree, &run);
-    let version_source = match profile.image_target {
-        crate::vllm::ImageTarget::Pinned(_) => "image tag",
-        _ if run.project.vllm_version.is_some() => "vprof.toml vllm_version",
-        _ => "newest table (image tag is not a version)",
-    };
+    let version_source = profile.version_source.describe();
     match ctx.format {
         Format::Json => {
             let values: Vec<_> = list

@@ -57,6 +57,7 @@ checks! {
     Syntax => "syntax", Error, "the file is not valid TOML (or not UTF-8)";
     Schema => "schema", Error, "wrong types, unknown keys, out-of-range or missing values";
     Extends => "extends", Error, "`extends` names a missing profile or forms a cycle";
+    ProfileName => "profile-name", Error, "a profile, partial or host file name that is not a valid name (it becomes a service and directory name)";
     Host => "host", Error, "`host = \"NAME\"` names no file in hosts/, or that file is invalid";
     GpuMemoryCeiling => "gpu-memory-ceiling", Error, "gpu_memory_utilization above the project ceiling";
     ParallelismGpuCount => "parallelism-gpu-count", Error, "TP x PP differs from the GPUs assigned, or GPU ids are duplicated or beyond the host";
@@ -74,6 +75,11 @@ checks! {
     VllmVersion => "vllm-version", Error, "the image tag names a vLLM version vprof has no flag table for";
     GpuOverlap => "gpu-overlap", Error, "services sharing a GPU whose memory fractions add up to more than 1";
     PortConflict => "port-conflict", Error, "services rendered together that publish the same host port";
+    ImportUnmapped => "import-unmapped", Warning, "`vprof import`: a compose setting or part of a command that a profile cannot hold";
+    ImportInterpolation => "import-interpolation", Warning, "`vprof import`: a `${VAR}` replaced by its default, or without one";
+    ImportSecret => "import-secret", Warning, "`vprof import`: a secret turned into a name or reference (its value is not copied)";
+    ImportImage => "import-image", Warning, "`vprof import`: an image tag that names no vLLM version vprof knows";
+    ServerMismatch => "server-mismatch", Error, "a running server differs from the profile (`vprof verify`)";
 }
 
 impl Check {

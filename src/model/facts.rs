@@ -1,45 +1,11 @@
-//! What the planner needs to know about a model, and where it comes from.
+//! What the planner needs to know about a model: its shape, its mixture of experts, its
+//! attention layout (sliding windows, latent attention), its vision encoder, its quantization.
+//! Facts are read from a `config.json` (see `config.rs`), whatever its origin: the profile's
+//! `[model]` table laid over the Hugging Face cache or the built-in catalog.
 
 use std::path::PathBuf;
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
-
-/// Model facts written in a profile (`[model]`); each field overrides the Hugging Face cache
-/// and the built-in catalog. Names follow the model's `config.json`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ModelTable {
-    /// Number of transformer layers (`num_hidden_layers`).
-    pub num_hidden_layers: Option<u64>,
-    /// Number of attention (query) heads.
-    pub num_attention_heads: Option<u64>,
-    /// Number of key/value heads (grouped-query attention); defaults to the attention heads.
-    pub num_key_value_heads: Option<u64>,
-    /// Dimension of one attention head (default: hidden_size / num_attention_heads).
-    pub head_dim: Option<u64>,
-    /// Hidden size.
-    pub hidden_size: Option<u64>,
-    /// MLP intermediate size.
-    pub intermediate_size: Option<u64>,
-    /// Vocabulary size.
-    pub vocab_size: Option<u64>,
-    /// Whether the output head shares the embedding matrix.
-    pub tie_word_embeddings: Option<bool>,
-    /// Native context length.
-    pub max_position_embeddings: Option<u64>,
-    /// Weight dtype: "bfloat16", "float16" or "float32".
-    pub torch_dtype: Option<String>,
-    /// Quantization of the linear layers ("awq", "gptq", "fp8", ...).
-    pub quant_method: Option<String>,
-    /// Bits per quantized weight (4 for AWQ/GPTQ int4, 8 for fp8).
-    pub quant_bits: Option<u32>,
-    /// Quantization group size (128 for most AWQ/GPTQ checkpoints).
-    pub quant_group_size: Option<u64>,
-    /// Total size of the weight files in bytes (overrides the size computed from the shape).
-    pub weight_bytes: Option<u64>,
-}
+use serde_json::{Map, Value};
 
 /// Quantized linear layers.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +13,68 @@ pub struct Quant {
     pub method: String,
     pub bits: u32,
     pub group_size: u64,
+    /// Only the routed experts are quantized (gpt-oss's mxfp4 keeps attention, router,
+    /// embeddings and head in bf16: its `modules_to_not_convert`).
+    pub experts_only: bool,
+}
+
+impl Quant {
+    /// The one place quantization defaults are decided: 8 bits for fp8 methods, else 4;
+    /// groups of 128 weights (32 for mxfp4, 16 for NVFP4). mxfp4 (gpt-oss) quantizes only the
+    /// routed experts.
+    pub fn with_defaults(method: String, bits: Option<u32>, group_size: Option<u64>) -> Quant {
+        let method = method.to_ascii_lowercase();
+        let bits = bits.unwrap_or(if method.contains("fp8") { 8 } else { 4 });
+        let group = match method.as_str() {
+            "mxfp4" => 32,
+            m if m.contains("nvfp4") => 16,
+            _ => 128,
+        };
+        Quant {
+            experts_only: method == "mxfp4",
+            method,
+            bits,
+            group_size: group_size.unwrap_or(group),
+        }
+    }
+}
+
+/// A mixture-of-experts MLP.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Moe {
+    /// Routed experts per MoE layer.
+    pub experts: u64,
+    /// Routed experts each token goes through.
+    pub experts_per_token: u64,
+    /// Intermediate size of one routed expert.
+    pub expert_intermediate: u64,
+    /// Intermediate size of all shared experts of a layer together (0: none).
+    pub shared_intermediate: u64,
+    /// How many of the layers are MoE layers; the others are dense MLPs of
+    /// `dense_intermediate`.
+    pub moe_layers: u64,
+    /// Intermediate size of the dense layers' MLP.
+    pub dense_intermediate: u64,
+}
+
+/// Multi-head latent attention (DeepSeek V2/V3): the KV cache holds one latent vector of
+/// `kv_lora_rank` plus the rotary key of `qk_rope_head_dim` per token and layer, the same on
+/// every tensor-parallel rank.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mla {
+    pub kv_lora_rank: u64,
+    pub qk_rope_head_dim: u64,
+    pub qk_nope_head_dim: u64,
+    pub v_head_dim: u64,
+    pub q_lora_rank: Option<u64>,
+}
+
+/// The vision encoder of a multimodal checkpoint (`vision_config`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vision {
+    pub layers: u64,
+    pub hidden_size: u64,
+    pub intermediate_size: u64,
 }
 
 /// Everything the planner and the model checks use.
@@ -57,6 +85,7 @@ pub struct ModelFacts {
     pub kv_heads: u64,
     pub head_dim: u64,
     pub hidden_size: u64,
+    /// Intermediate size of a dense MLP (for a MoE model, of its dense layers).
     pub intermediate_size: u64,
     pub vocab_size: u64,
     pub tie_word_embeddings: bool,
@@ -69,8 +98,60 @@ pub struct ModelFacts {
     pub quant: Option<Quant>,
     /// Total bytes of the weight files, when known.
     pub weight_bytes: Option<u64>,
+    pub moe: Option<Moe>,
+    pub mla: Option<Mla>,
+    /// Tokens a sliding-window (or chunked local) attention layer keeps.
+    pub sliding_window: Option<u64>,
+    /// How many layers use the sliding window; the others attend to the whole sequence.
+    pub sliding_layers: u64,
+    pub vision: Option<Vision>,
     /// Where the facts came from, for messages.
     pub source: String,
+}
+
+impl ModelFacts {
+    /// Layers that attend to the whole sequence.
+    pub fn full_layers(&self) -> u64 {
+        self.layers - self.sliding_layers.min(self.layers)
+    }
+
+    /// The intermediate size whose slices the quantization groups must divide.
+    pub fn sharded_intermediate(&self) -> u64 {
+        self.moe
+            .as_ref()
+            .map_or(self.intermediate_size, |m| m.expert_intermediate)
+    }
+}
+
+/// Facts of `model_id`: the profile's `[model]` table laid over the Hugging Face cache or the
+/// catalog; `Err` names the facts nobody gave.
+pub fn resolve_facts(
+    model_id: &str,
+    table: Option<&super::ModelTable>,
+    hf_dirs: &[PathBuf],
+) -> Result<ModelFacts, Vec<&'static str>> {
+    let base = super::hf_cache::from_hf_cache(model_id, hf_dirs).or_else(|| {
+        super::catalog::entry(model_id)
+            .map(|(config, source)| (config, None, format!("vprof's catalog ({source})")))
+    });
+    let (mut config, weight_bytes, source) = match (base, table) {
+        (Some(b), _) => b,
+        (None, Some(_)) => (Map::new(), None, String::new()),
+        (None, None) => return Err(super::config::REQUIRED.to_vec()),
+    };
+    let source = match table {
+        Some(t) => {
+            t.overlay(&mut config);
+            if source.is_empty() {
+                String::from("profile [model]")
+            } else {
+                format!("profile [model] over {source}")
+            }
+        }
+        None => source,
+    };
+    let weight_bytes = table.and_then(|t| t.weight_bytes).or(weight_bytes);
+    super::config::parse(&config, weight_bytes, source)
 }
 
 /// Bytes of a torch dtype name.
@@ -81,105 +162,6 @@ pub fn dtype_bytes(name: &str) -> f64 {
         _ => 2.0,
     }
 }
-
-/// Facts from `[model]` over a base (cache or catalog); `Err` names what is missing.
-pub fn resolve_facts(
-    model_id: &str,
-    table: Option<&ModelTable>,
-    hf_dirs: &[PathBuf],
-) -> Result<ModelFacts, Vec<&'static str>> {
-    let base =
-        super::hf_cache::from_hf_cache(model_id, hf_dirs).or_else(|| super::catalog(model_id));
-    let Some(t) = table else {
-        return base.ok_or_else(|| REQUIRED.to_vec());
-    };
-    let pick = |own: Option<u64>, base_value: Option<u64>| own.or(base_value);
-    let b = base.as_ref();
-    let layers = pick(t.num_hidden_layers, b.map(|f| f.layers));
-    let heads = pick(t.num_attention_heads, b.map(|f| f.attention_heads));
-    let hidden = pick(t.hidden_size, b.map(|f| f.hidden_size));
-    let inter = pick(t.intermediate_size, b.map(|f| f.intermediate_size));
-    let vocab = pick(t.vocab_size, b.map(|f| f.vocab_size));
-    let context = pick(
-        t.max_position_embeddings,
-        b.map(|f| f.max_position_embeddings),
-    );
-    let mut missing = Vec::new();
-    for (name, v) in [
-        ("num_hidden_layers", layers),
-        ("num_attention_heads", heads),
-        ("hidden_size", hidden),
-        ("intermediate_size", inter),
-        ("vocab_size", vocab),
-        ("max_position_embeddings", context),
-    ] {
-        if v.is_none_or(|v| v == 0) {
-            missing.push(name);
-        }
-    }
-    let (Some(layers), Some(heads), Some(hidden), Some(inter), Some(vocab), Some(context)) =
-        (layers, heads, hidden, inter, vocab, context)
-    else {
-        return Err(missing);
-    };
-    if !missing.is_empty() {
-        return Err(missing);
-    }
-    let quant = match (&t.quant_method, b.and_then(|f| f.quant.clone())) {
-        (Some(method), base_quant) => Some(Quant {
-            method: method.clone(),
-            bits: t
-                .quant_bits
-                .or(base_quant.as_ref().map(|q| q.bits))
-                .unwrap_or(if method.contains("fp8") { 8 } else { 4 }),
-            group_size: t
-                .quant_group_size
-                .or(base_quant.as_ref().map(|q| q.group_size))
-                .unwrap_or(128),
-        }),
-        (None, q) => q,
-    };
-    Ok(ModelFacts {
-        layers,
-        attention_heads: heads,
-        kv_heads: pick(t.num_key_value_heads, b.map(|f| f.kv_heads))
-            .unwrap_or(heads)
-            .max(1),
-        head_dim: pick(t.head_dim, b.map(|f| f.head_dim)).unwrap_or(hidden / heads.max(1)),
-        hidden_size: hidden,
-        intermediate_size: inter,
-        vocab_size: vocab,
-        tie_word_embeddings: t
-            .tie_word_embeddings
-            .or(b.map(|f| f.tie_word_embeddings))
-            .unwrap_or(false),
-        max_position_embeddings: context,
-        rope_scaling: b.and_then(|f| f.rope_scaling.clone()),
-        original_max_position_embeddings: b.and_then(|f| f.original_max_position_embeddings),
-        dtype_bytes: t
-            .torch_dtype
-            .as_deref()
-            .map(dtype_bytes)
-            .or(b.map(|f| f.dtype_bytes))
-            .unwrap_or(2.0),
-        quant,
-        weight_bytes: t.weight_bytes.or(b.and_then(|f| f.weight_bytes)),
-        source: match b {
-            Some(f) => format!("profile [model] over {}", f.source),
-            None => String::from("profile [model]"),
-        },
-    })
-}
-
-const REQUIRED: &[&str] = &[
-    "num_hidden_layers",
-    "num_attention_heads",
-    "num_key_value_heads",
-    "hidden_size",
-    "intermediate_size",
-    "vocab_size",
-    "max_position_embeddings",
-];
 
 /// The longest context vLLM accepts for the model, as its `_get_and_verify_max_len` derives
 /// it: YaRN scales `original_max_position_embeddings` by the factor; `llama3`/`longrope`
@@ -231,9 +213,10 @@ pub fn tp_problems(facts: &ModelFacts, tp: u32) -> Vec<String> {
         .filter(|q| q.bits <= 4 && q.group_size > 0)
     {
         let o_proj = facts.attention_heads * facts.head_dim / tp;
-        let down_proj = facts.intermediate_size / tp;
+        let inter = facts.sharded_intermediate();
+        let down_proj = inter / tp;
         for (layer, size) in [("down_proj", down_proj), ("o_proj", o_proj)] {
-            if size % q.group_size != 0 || !facts.intermediate_size.is_multiple_of(tp) {
+            if size % q.group_size != 0 || !inter.is_multiple_of(tp) {
                 out.push(format!(
                     "The input size is not aligned with the quantized weight shape. This can be caused by too large tensor parallel size. ({layer}: {size} inputs per GPU is not a multiple of the group size {})",
                     q.group_size

@@ -4,9 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use super::facts::{ModelFacts, Quant, dtype_bytes};
+use super::config::flatten;
 
 fn expand_home(path: &str) -> PathBuf {
     match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
@@ -51,8 +51,13 @@ fn snapshot(repo: &Path) -> Option<PathBuf> {
     revs.into_iter().find(|d| d.join("config.json").is_file())
 }
 
-/// Facts of `model_id` from the first cache directory that holds its config.
-pub fn from_hf_cache(model_id: &str, dirs: &[PathBuf]) -> Option<ModelFacts> {
+/// The flattened `config.json` of `model_id` from the first cache directory that holds it,
+/// with the checkpoint's size from `model.safetensors.index.json` and a description of where
+/// it was found.
+pub fn from_hf_cache(
+    model_id: &str,
+    dirs: &[PathBuf],
+) -> Option<(Map<String, Value>, Option<u64>, String)> {
     if model_id.split('/').count() != 2 || model_id.contains("..") {
         return None;
     }
@@ -65,73 +70,15 @@ pub fn from_hf_cache(model_id: &str, dirs: &[PathBuf]) -> Option<ModelFacts> {
             std::fs::read_to_string(snap.join("model.safetensors.index.json"))
                 .ok()
                 .and_then(|t| serde_json::from_str(&t).ok());
-        from_config(
-            &config,
-            index.as_ref(),
-            format!("Hugging Face cache ({})", snap.display()),
-        )
-    })
-}
-
-/// Facts from a parsed `config.json` (multimodal configs keep them in `text_config`).
-pub fn from_config(config: &Value, index: Option<&Value>, source: String) -> Option<ModelFacts> {
-    let c = config
-        .get("text_config")
-        .filter(|t| t.get("num_hidden_layers").is_some())
-        .unwrap_or(config);
-    let int = |k: &str| c.get(k).and_then(Value::as_u64);
-    let heads = int("num_attention_heads")?;
-    let hidden = int("hidden_size")?;
-    let q = config
-        .get("quantization_config")
-        .or_else(|| c.get("quantization_config"));
-    let quant = q.and_then(|q| {
-        let method = q.get("quant_method").and_then(Value::as_str)?.to_string();
-        let bits = q
-            .get("bits")
-            .or_else(|| q.get("w_bit"))
-            .and_then(Value::as_u64)
-            .unwrap_or(if method.contains("fp8") { 8 } else { 4 });
-        let group = q
-            .get("group_size")
-            .or_else(|| q.get("q_group_size"))
-            .and_then(Value::as_u64)
-            .unwrap_or(128);
-        Some(Quant {
-            method,
-            bits: bits as u32,
-            group_size: group,
-        })
-    });
-    let rope = c.get("rope_scaling").filter(|r| r.is_object()).cloned();
-    Some(ModelFacts {
-        layers: int("num_hidden_layers")?,
-        attention_heads: heads,
-        kv_heads: int("num_key_value_heads").unwrap_or(heads).max(1),
-        head_dim: int("head_dim").unwrap_or(hidden / heads.max(1)),
-        hidden_size: hidden,
-        intermediate_size: int("intermediate_size")?,
-        vocab_size: int("vocab_size")?,
-        tie_word_embeddings: c
-            .get("tie_word_embeddings")
-            .and_then(Value::as_bool)
-            .unwrap_or(false),
-        max_position_embeddings: int("max_position_embeddings")?,
-        original_max_position_embeddings: rope
+        let weight_bytes = index
             .as_ref()
-            .and_then(|r| r.get("original_max_position_embeddings"))
-            .and_then(Value::as_u64),
-        rope_scaling: rope,
-        dtype_bytes: c
-            .get("torch_dtype")
-            .or_else(|| c.get("dtype"))
-            .and_then(Value::as_str)
-            .map_or(2.0, dtype_bytes),
-        quant,
-        weight_bytes: index
             .and_then(|i| i.pointer("/metadata/total_size"))
-            .and_then(Value::as_u64),
-        source,
+            .and_then(Value::as_u64);
+        Some((
+            flatten(&config),
+            weight_bytes,
+            format!("Hugging Face cache ({})", snap.display()),
+        ))
     })
 }
 
@@ -140,11 +87,14 @@ mod tests {
     use std::path::PathBuf;
 
     use super::from_hf_cache;
+    use crate::model::config::parse;
 
     #[test]
     fn reads_a_cache_laid_out_like_the_hub() {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hf_cache");
-        let f = from_hf_cache("acme/Tiny-AWQ", std::slice::from_ref(&dir)).unwrap();
+        let (config, bytes, source) =
+            from_hf_cache("acme/Tiny-AWQ", std::slice::from_ref(&dir)).unwrap();
+        let f = parse(&config, bytes, source).unwrap();
         assert_eq!(
             (f.layers, f.attention_heads, f.kv_heads, f.head_dim),
             (4, 8, 2, 64)

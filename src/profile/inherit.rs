@@ -6,9 +6,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::check::schema::{self, SchemaKind};
-use crate::diagnostics::{Check, Diagnostic, Diagnostics, FileId, SourceMap, did_you_mean};
+use crate::diagnostics::{Check, Diagnostic, Diagnostics, FileId, Label, SourceMap, did_you_mean};
 use crate::error::Error;
 use crate::profile::load::{self, LoadedText};
+use crate::profile::name;
 use crate::profile::node::{Node, Value};
 use crate::profile::resolve::{self, Profile};
 use crate::project::Project;
@@ -73,12 +74,41 @@ impl<'p> Loader<'p> {
 
     /// Parse and schema-check a file without building a profile from it (partials).
     pub fn check_only(&mut self, path: &Path) -> Result<(), Error> {
+        if !self.name_ok(path) {
+            return Ok(());
+        }
         self.parse_file(path, SchemaKind::Profile).map(|_| ())
+    }
+
+    /// Whether the file's stem is a valid name; if not, a finding located at the file (which
+    /// is not read: its name already says it cannot be rendered).
+    fn name_ok(&mut self, path: &Path) -> bool {
+        let name = stem(path);
+        let Some(reason) = name::invalid(&name) else {
+            return true;
+        };
+        let display = crate::paths::display(path, self.cwd);
+        let file = self.sources.add(name::shown(&display), "");
+        self.diags.push(
+            Diagnostic::new(
+                Check::ProfileName,
+                format!(
+                    "`{}` is not a valid profile name: {reason}",
+                    name::shown(&name)
+                ),
+            )
+            .at(Label::new(file, 0..0, "rename this file"))
+            .with_help(name::NAME_RULE),
+        );
+        false
     }
 
     /// Load the profile at `path` (named `name`), resolve its chain and host, and build it.
     /// `Ok(None)` means findings were reported that stop this profile from being built.
     pub fn profile(&mut self, path: &Path, name: &str) -> Result<Option<Profile>, Error> {
+        if !self.name_ok(path) {
+            return Ok(None);
+        }
         let Some(leaf) = self.parse_file(path, SchemaKind::Profile)? else {
             return Ok(None);
         };
@@ -92,6 +122,21 @@ impl<'p> Loader<'p> {
             let Some(parent_name) = ext.as_str() else {
                 break;
             };
+            if let Some(reason) = name::invalid(parent_name) {
+                // Never joined to a path, so never read: `../../outside/x` stays outside.
+                self.diags.push(
+                    Diagnostic::new(
+                        Check::Extends,
+                        format!(
+                            "`extends` must name a profile in the same directory; `{}` is not a profile name: {reason}",
+                            name::shown(parent_name)
+                        ),
+                    )
+                    .at(ext.origin.value_label("not a profile name"))
+                    .with_help(name::NAME_RULE),
+                );
+                return Ok(None);
+            }
             let dir = current_path.parent().unwrap_or(Path::new("."));
             let parent_path = dir.join(format!("{parent_name}.toml"));
             if let Some(pos) = chain.iter().position(|(p, _)| *p == parent_path) {
@@ -179,6 +224,20 @@ impl<'p> Loader<'p> {
         let Some(host_name) = host.as_str().map(str::to_string) else {
             return Ok(true);
         };
+        if let Some(reason) = name::invalid(&host_name) {
+            self.diags.push(
+                Diagnostic::new(
+                    Check::Host,
+                    format!(
+                        "`host` must name a file in hosts/; `{}` is not a host name: {reason}",
+                        name::shown(&host_name)
+                    ),
+                )
+                .at(host.origin.value_label("not a host name"))
+                .with_help(name::NAME_RULE),
+            );
+            return Ok(false);
+        }
         let path = self.project.hosts_dir.join(format!("{host_name}.toml"));
         if !path.is_file() {
             let mut d = Diagnostic::new(

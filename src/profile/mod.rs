@@ -6,6 +6,7 @@
 
 pub mod inherit;
 pub mod load;
+pub mod name;
 pub mod node;
 pub mod raw;
 pub mod resolve;

@@ -151,6 +151,26 @@ impl Node {
         }
     }
 
+    /// The one flattening to dotted keys (`vllm.max_model_len`): every leaf in key order;
+    /// arrays and empty tables are one value, non-empty tables recurse.
+    pub fn leaves(&self) -> Vec<(String, &Node)> {
+        fn walk<'a>(node: &'a Node, path: &mut Vec<String>, out: &mut Vec<(String, &'a Node)>) {
+            match &node.value {
+                Value::Table(t) if !t.is_empty() => {
+                    for (k, v) in t {
+                        path.push(k.clone());
+                        walk(v, path, out);
+                        path.pop();
+                    }
+                }
+                _ => out.push((path.join("."), node)),
+            }
+        }
+        let mut out = Vec::new();
+        walk(self, &mut Vec::new(), &mut out);
+        out
+    }
+
     /// Every string in the tree, with its path, for secret scanning.
     pub fn walk_strings<'a>(&'a self, path: &mut Vec<String>, out: &mut Vec<(String, &'a Node)>) {
         match &self.value {

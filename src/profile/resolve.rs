@@ -7,7 +7,7 @@ use crate::diagnostics::{Check, Diagnostic, Diagnostics, FileId, Label};
 use crate::profile::node::{Node, Origin};
 use crate::profile::raw::{self, HostSpec};
 use crate::project::Project;
-use crate::vllm::{ImageTarget, Version, image_target};
+use crate::vllm::{ImageTarget, Version, VersionSource, image_target, target_version};
 
 /// Default host port of the OpenAI-compatible API.
 pub const DEFAULT_PORT: u32 = 8000;
@@ -42,8 +42,36 @@ pub struct Profile {
     pub host: Option<Host>,
     /// The flag table that applies.
     pub version: Version,
+    /// Where `version` came from.
+    pub version_source: VersionSource,
     pub image_target: ImageTarget,
 }
+
+/// Where an effective value came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValueSource {
+    /// Written in a profile file of the chain (or a host file).
+    Profile(Origin),
+    /// Not written: vLLM's default in the flag table of this version.
+    VllmDefault(Version),
+}
+
+/// A value as the deployment will see it, with its provenance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Effective {
+    pub value: serde_json::Value,
+    pub source: ValueSource,
+}
+
+impl Effective {
+    pub fn is_default(&self) -> bool {
+        matches!(self.source, ValueSource::VllmDefault(_))
+    }
+}
+
+/// vLLM's gpu_memory_utilization when no flag table carries one (every supported table
+/// does; a test holds them to it).
+const FALLBACK_GPU_MEMORY_UTILIZATION: f64 = 0.9;
 
 impl Profile {
     pub fn file(&self) -> FileId {
@@ -92,8 +120,36 @@ impl Profile {
         self.deploy().port.unwrap_or(DEFAULT_PORT)
     }
 
+    /// gpu_memory_utilization as written in the profile (`None`: not set).
     pub fn gpu_memory_utilization(&self) -> Option<f64> {
         self.vllm().gpu_memory_utilization
+    }
+
+    /// The value of a dotted key as deployed: the profile's, else (for a `[vllm]` key)
+    /// vLLM's default of the target version. `None`: not set and no known default.
+    pub fn effective(&self, dotted: &str) -> Option<Effective> {
+        if let Some(node) = self.node(dotted) {
+            return Some(Effective {
+                value: node.to_json(),
+                source: ValueSource::Profile(node.origin.clone()),
+            });
+        }
+        let key = dotted.strip_prefix("vllm.")?;
+        crate::vllm::flag_default(self.version, key).map(|v| Effective {
+            value: v.clone(),
+            source: ValueSource::VllmDefault(self.version),
+        })
+    }
+
+    /// The fraction of each GPU's memory vLLM claims: the profile's, else the default of
+    /// the target version (what gpu-overlap, kv-cache-fit, plan and diff all read).
+    pub fn gpu_memory_fraction(&self) -> f64 {
+        self.gpu_memory_utilization()
+            .or_else(|| {
+                self.effective("vllm.gpu_memory_utilization")
+                    .and_then(|e| e.value.as_f64())
+            })
+            .unwrap_or(FALLBACK_GPU_MEMORY_UTILIZATION)
     }
 }
 
@@ -177,10 +233,7 @@ pub fn build(
         return None;
     };
     let image_target = image_target(&image);
-    let version = match &image_target {
-        ImageTarget::Pinned(v) => *v,
-        _ => project.vllm_version.unwrap_or_else(Version::newest),
-    };
+    let (version, version_source) = target_version(&image_target, project.vllm_version);
     let service = deploy
         .service
         .clone()
@@ -199,6 +252,20 @@ pub fn build(
         gpu_ids,
         host,
         version,
+        version_source,
         image_target,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::vllm::{Version, flag_default};
+
+    #[test]
+    fn every_table_knows_the_default_gpu_memory_utilization() {
+        for v in Version::ALL {
+            let d = flag_default(*v, "gpu_memory_utilization").and_then(|d| d.as_f64());
+            assert!(d.is_some_and(|d| d > 0.0 && d <= 1.0), "{}", v.as_str());
+        }
+    }
 }

@@ -103,14 +103,21 @@ fn environment(profile: &Profile) -> Result<Vec<EnvVar>, Error> {
     Ok(vars.into_values().collect())
 }
 
-pub fn service(profile: &Profile, anchor: &str) -> Result<Service, Error> {
+/// The service of a profile whose compose file sits in the project root.
+pub fn service(profile: &Profile) -> Result<Service, Error> {
+    service_at(profile, ".")
+}
+
+/// The service of a profile; `anchor` is the project root seen from the compose file's
+/// directory (relative volume paths are rewritten with it).
+pub fn service_at(profile: &Profile, anchor: &str) -> Result<Service, Error> {
     let deploy = profile.deploy();
     let command = super::args::vllm_args(profile).map_err(|m| render_error(profile, m))?;
     let mut volumes = Vec::new();
     if let Some(cache) = &deploy.hf_cache {
         volumes.push(format!(
             "{}:{HF_CACHE_TARGET}",
-            super::anchored(cache, anchor)
+            super::anchor::anchored(cache, anchor)
         ));
     }
     volumes.extend(
@@ -119,7 +126,7 @@ pub fn service(profile: &Profile, anchor: &str) -> Result<Service, Error> {
             .iter()
             .flatten()
             .map(|v| match v.split_once(':') {
-                Some((host, rest)) => format!("{}:{rest}", super::anchored(host, anchor)),
+                Some((host, rest)) => format!("{}:{rest}", super::anchor::anchored(host, anchor)),
                 None => v.clone(),
             }),
     );
@@ -155,7 +162,7 @@ pub fn context(profiles: &[Profile], anchor: &str) -> Result<Context, Error> {
                 ),
             ));
         }
-        services.push(service(p, anchor)?);
+        services.push(service_at(p, anchor)?);
     }
     Ok(Context { services })
 }

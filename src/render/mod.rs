@@ -8,6 +8,7 @@
 //! (`secret_ref`). Each generated file starts with a header naming its sources and the
 //! SHA-256 of the body below it, so that hand edits can be detected before overwriting.
 
+pub mod anchor;
 pub mod args;
 pub mod compose;
 pub mod diff;
@@ -107,7 +108,7 @@ pub fn render(
         .iter()
         .map(|p| crate::paths::display(&p.path, &project.root))
         .collect();
-    let context = compose::context(profiles, &anchor(dir, &project.root))?;
+    let context = compose::context(profiles, &anchor::anchor(dir, &project.root))?;
     let body = env
         .get_template(COMPOSE_TEMPLATE)
         .and_then(|t| t.render(minijinja::value::Serde(&context)))
@@ -245,55 +246,4 @@ mod tests {
         assert_eq!(body, "x: 1\n");
         assert_eq!(hash, sha256_hex("x: 1\n"));
     }
-}
-
-/// The project root as seen from `dir` (where the compose file is): compose resolves a
-/// relative host path against the compose file's directory, while profiles write paths
-/// relative to the project root. `deploy/x` gives `../..`.
-pub fn anchor(dir: &Path, root: &Path) -> String {
-    let norm = |p: &Path| -> Vec<std::ffi::OsString> {
-        let mut out: Vec<std::ffi::OsString> = Vec::new();
-        for c in p.components() {
-            match c {
-                std::path::Component::CurDir => {}
-                std::path::Component::ParentDir => {
-                    out.pop();
-                }
-                other => out.push(other.as_os_str().to_os_string()),
-            }
-        }
-        out
-    };
-    let (from, to) = (norm(dir), norm(root));
-    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<String> = vec![String::from(".."); from.len() - common];
-    parts.extend(
-        to[common..]
-            .iter()
-            .map(|c| c.to_string_lossy().into_owned()),
-    );
-    if parts.is_empty() {
-        String::from(".")
-    } else {
-        parts.join("/")
-    }
-}
-
-/// A volume's host path as the compose file must say it: relative paths (`./x`, `../x`, `.`)
-/// are re-anchored from the project root to the compose file's directory; named volumes,
-/// absolute and `~` paths are left as they are.
-pub fn anchored(host: &str, anchor: &str) -> String {
-    if anchor == "." {
-        return host.to_string();
-    }
-    if host == "." {
-        return anchor.to_string();
-    }
-    if let Some(rest) = host.strip_prefix("./") {
-        return format!("{anchor}/{rest}");
-    }
-    if host.starts_with("../") {
-        return format!("{anchor}/{host}");
-    }
-    host.to_string()
 }

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::{File, Kind, dotenv, sha256_hex, split_header};
 use crate::error::Error;
+use crate::profile::load::{ReadFailure, read_capped};
 
 /// What writing a file would do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,15 +30,27 @@ pub struct Planned {
     pub state: State,
 }
 
-/// The current text of a file, if there is one.
+/// Generated files larger than this are not read (a compose file of 10,000 services is
+/// about 20 MiB).
+pub const MAX_OUTPUT_BYTES: usize = 256 << 20;
+
+/// The current text of a file, if there is one. Only regular files are read (a FIFO or a
+/// device in the output directory is an error, never a hang).
 pub fn read_existing(path: &Path) -> Result<Option<String>, Error> {
-    match std::fs::read(path) {
+    let error = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    match read_capped(path, MAX_OUTPUT_BYTES) {
         Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(Error::Read {
-            path: path.to_path_buf(),
-            source,
-        }),
+        Err(ReadFailure::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(ReadFailure::Io(source)) => Err(error(source)),
+        Err(ReadFailure::NotRegular(what)) => Err(error(std::io::Error::other(format!(
+            "it is {what}, not a regular file"
+        )))),
+        Err(ReadFailure::TooLarge) => Err(error(std::io::Error::other(format!(
+            "it is larger than {MAX_OUTPUT_BYTES} bytes"
+        )))),
     }
 }
 

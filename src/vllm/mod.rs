@@ -71,3 +71,41 @@ pub fn image_target(image: &str) -> ImageTarget {
         None => ImageTarget::Floating { tag: String::new() },
     }
 }
+
+/// Where a profile's target vLLM version came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionSource {
+    /// The image tag names a version with a flag table.
+    ImageTag,
+    /// `vllm_version` in `vprof.toml` (the tag does not name one).
+    Project,
+    /// Neither: the newest table.
+    Newest,
+}
+
+impl VersionSource {
+    /// How `vprof show` says where the version came from.
+    pub fn describe(self) -> &'static str {
+        match self {
+            VersionSource::ImageTag => "image tag",
+            VersionSource::Project => "vprof.toml vllm_version",
+            VersionSource::Newest => "newest table (image tag is not a version)",
+        }
+    }
+}
+
+/// The one decision of the vLLM version a profile targets: the image tag's, else the
+/// project's `vllm_version`, else the newest table.
+pub fn target_version(target: &ImageTarget, project: Option<Version>) -> (Version, VersionSource) {
+    match (target, project) {
+        (ImageTarget::Pinned(v), _) => (*v, VersionSource::ImageTag),
+        (_, Some(v)) => (v, VersionSource::Project),
+        (_, None) => (Version::newest(), VersionSource::Newest),
+    }
+}
+
+/// vLLM's default of a top-level `[vllm]` key in a version, from its flag table;
+/// `Value::Null` means the engine decides at start-up, `None` that the key is no flag.
+pub fn flag_default(version: Version, key: &str) -> Option<&'static serde_json::Value> {
+    table(version).get(key).map(|f| &f.default)
+}

@@ -45,11 +45,6 @@ pub fn plan_input(profile: &Profile, facts: &ModelFacts) -> Result<PlanInput, St
         .gpu_memory_gib
         .ok_or("host.gpu_memory_gib (or gpu_memory_mib)")?;
     let v = profile.vllm();
-    let flag_default = |key: &str| {
-        crate::vllm::table(profile.version)
-            .get(key)
-            .and_then(|f| f.default.as_f64())
-    };
     let batched = match &v.max_num_batched_tokens {
         Some(HumanInt::Int(n)) => Some(*n),
         Some(HumanInt::Text(t)) => parse_human_int(t).filter(|n| *n > 0).map(|n| n as u64),
@@ -60,13 +55,12 @@ pub fn plan_input(profile: &Profile, facts: &ModelFacts) -> Result<PlanInput, St
         .get("block_size")
         .and_then(serde_json::Value::as_u64)
         .unwrap_or(DEFAULT_BLOCK_SIZE);
+    let flag = |key: &str| v.other.get(key).and_then(serde_json::Value::as_bool) == Some(true);
     Ok(PlanInput {
         gpu_ids: profile.gpu_ids.clone(),
         gpu_total_gib: total,
-        gpu_memory_utilization: v
-            .gpu_memory_utilization
-            .or(flag_default("gpu_memory_utilization"))
-            .unwrap_or(0.9),
+        gpu_name: host.gpu_name.clone(),
+        gpu_memory_utilization: profile.gpu_memory_fraction(),
         tensor_parallel_size: profile.tensor_parallel_size,
         pipeline_parallel_size: profile.pipeline_parallel_size,
         max_model_len: max_model_len(profile, facts),
@@ -78,14 +72,22 @@ pub fn plan_input(profile: &Profile, facts: &ModelFacts) -> Result<PlanInput, St
             .clone()
             .unwrap_or_else(|| String::from("auto")),
         block_size: block,
+        enforce_eager: flag("enforce_eager"),
+        disable_hybrid_kv_cache_manager: flag("disable_hybrid_kv_cache_manager"),
+        vllm_version: profile.version.as_str().to_string(),
     })
 }
 
 /// A profile's plan, when its facts and host are known.
 pub fn plan(profile: &Profile) -> Result<(ModelFacts, PlanInput, Plan), String> {
     let facts = facts(profile).map_err(|missing| {
+        let what = if missing.len() >= model::REQUIRED.len() {
+            "no"
+        } else {
+            "incomplete"
+        };
         format!(
-            "no model facts for `{}` (missing: {})",
+            "{what} model facts for `{}` (missing: {})",
             profile.model,
             missing.join(", ")
         )
@@ -95,24 +97,42 @@ pub fn plan(profile: &Profile) -> Result<(ModelFacts, PlanInput, Plan), String> 
     Ok((facts, input, plan))
 }
 
+/// The `model-facts` finding: no facts at all, or facts the estimator needs and no source
+/// gives (an expert size, a window): never guessed from a dense shape.
+fn missing_facts(profile: &Profile, missing: &[&str]) -> Diagnostic {
+    let unchecked =
+        "tp-divides-heads, weights-fit, kv-cache-fit and context-length were not checked";
+    if missing.len() >= model::REQUIRED.len() {
+        return Diagnostic::new(
+            Check::ModelFacts,
+            format!("no model facts for `{}`: {unchecked}", profile.model),
+        )
+        .at(profile.label("vllm.model", "unknown model"))
+        .with_help(format!(
+            "add a [model] table with {} or put the model's config.json in the Hugging Face cache",
+            missing.join(", ")
+        ));
+    }
+    Diagnostic::new(
+        Check::ModelFacts,
+        format!(
+            "the model facts of `{}` lack {}: {unchecked}",
+            profile.model,
+            missing.join(", ")
+        ),
+    )
+    .at(profile.label("vllm.model", "incomplete model facts"))
+    .with_help(format!(
+        "add {} to the [model] table (names as in the model's config.json); vprof does not size experts or sliding windows from a dense shape",
+        missing.join(", ")
+    ))
+}
+
 pub fn check(profile: &Profile, diags: &mut Diagnostics) {
     let facts = match facts(profile) {
         Ok(f) => f,
         Err(missing) => {
-            diags.push(
-                Diagnostic::new(
-                    Check::ModelFacts,
-                    format!(
-                        "no model facts for `{}`: tp-divides-heads, weights-fit, kv-cache-fit and context-length were not checked",
-                        profile.model
-                    ),
-                )
-                .at(profile.label("vllm.model", "unknown model"))
-                .with_help(format!(
-                    "add a [model] table with {} or put the model's config.json in the Hugging Face cache",
-                    missing.join(", ")
-                )),
-            );
+            diags.push(missing_facts(profile, &missing));
             return;
         }
     };
@@ -195,6 +215,7 @@ fn smallest_fit(facts: &ModelFacts, input: &PlanInput, total_gib: f64) -> String
             method: String::from("fp8"),
             bits: 8,
             group_size: 128,
+            experts_only: false,
         });
         fp8.weight_bytes = facts
             .weight_bytes
@@ -265,9 +286,8 @@ fn report_plan(
         );
         return;
     }
-    if plan.kv_cache_tokens < input.max_model_len {
-        let per_token = plan.kv_bytes_per_token as f64;
-        let needed = input.max_model_len as f64 * per_token / f64::from(1u32 << 30);
+    if !plan.fits {
+        let needed = plan.kv_needed_gib;
         diags.push(
             Diagnostic::new(
                 Check::KvCacheFit,

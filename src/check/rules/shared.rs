@@ -16,15 +16,20 @@ pub fn check(profiles: &[Profile], diags: &mut Diagnostics) {
         if users.len() < 2 {
             continue;
         }
-        // vLLM's default gpu_memory_utilization is 0.9 (0.11) or 0.92 (0.33).
-        let fraction = |p: &Profile| p.gpu_memory_utilization().unwrap_or(0.9);
+        // Unset, vLLM's default of the profile's version (0.9 in 0.11, 0.92 in 0.33).
+        let fraction = |p: &Profile| p.gpu_memory_fraction();
         let total: f64 = users.iter().map(|(p, _)| fraction(p)).sum();
         if total > 1.0 + 1e-9 {
             // Point at the fractions that add up (the GPU ids often come from a shared partial).
             let share = |p: &Profile| {
+                let default = if p.gpu_memory_utilization().is_none() {
+                    format!(" (vLLM {}'s default)", p.version.as_str())
+                } else {
+                    String::new()
+                };
                 p.label(
                     "vllm.gpu_memory_utilization",
-                    format!("{} of GPU \"{gpu}\" for `{}`", fraction(p), p.name),
+                    format!("{} of GPU \"{gpu}\" for `{}`{default}", fraction(p), p.name),
                 )
             };
             let mut d = Diagnostic::new(

@@ -1,28 +1,23 @@
 //! GPU memory per worker, sized the way vLLM's V1 engine sizes it at start-up
 //! (`Worker.determine_available_memory`): after loading the weights it runs one forward pass
 //! of `max_num_batched_tokens` dummy tokens plus a sampler pass over `max_num_seqs`
-//! sequences, measures the peak, adds memory allocated outside torch, and gives what is left
-//! of `gpu_memory_utilization x total` to the KV cache, in whole blocks.
+//! sequences, measures the peak, adds memory allocated outside torch (and, from 0.21, CUDA
+//! graph memory), and gives what is left of `gpu_memory_utilization x total` to the KV cache,
+//! in whole blocks. The pieces live in `weights`, `overhead` and `kv`; `accounting` says what
+//! each vLLM release counts.
+
+mod accounting;
+mod kv;
+mod overhead;
+mod weights;
 
 use serde::{Serialize, Serializer};
+
+pub use accounting::Accounting;
 
 use super::facts::ModelFacts;
 
 const GIB: f64 = 1_073_741_824.0;
-
-/// Memory allocated outside torch's allocator during profiling on every worker: cuBLAS and
-/// cuBLASLt workspaces, the attention backend's workspace, CUDA's module loading. vLLM logs it
-/// as "non-torch memory"; 0.2-0.3 GiB is what it prints for single-GPU runs of mid-size models.
-const NON_TORCH_GIB: f64 = 0.25;
-/// Extra non-torch memory with tensor parallelism: NCCL communicator buffers and vLLM's
-/// custom all-reduce IPC buffers (a few 64 MiB buffers per peer).
-const NON_TORCH_TP_GIB: f64 = 0.125;
-/// Bytes of one logit: the sampler works on float32 logits.
-const LOGIT_BYTES: f64 = 4.0;
-/// The sampler keeps logits and probabilities (softmax output) alive together.
-const SAMPLER_COPIES: f64 = 2.0;
-/// vLLM's default max_num_seqs for the OpenAI server.
-const DEFAULT_MAX_NUM_SEQS: u64 = 256;
 
 /// What the planner needs from a profile.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +25,8 @@ pub struct PlanInput {
     pub gpu_ids: Vec<String>,
     /// GiB of one GPU.
     pub gpu_total_gib: f64,
+    /// The GPU's name ("H100 80GB HBM3"), when the host says it: NVLink and defaults.
+    pub gpu_name: Option<String>,
     pub gpu_memory_utilization: f64,
     pub tensor_parallel_size: u32,
     pub pipeline_parallel_size: u32,
@@ -39,6 +36,12 @@ pub struct PlanInput {
     pub enable_chunked_prefill: Option<bool>,
     pub kv_cache_dtype: String,
     pub block_size: u64,
+    /// `enforce_eager`: no CUDA graphs.
+    pub enforce_eager: bool,
+    /// `disable_hybrid_kv_cache_manager`: sliding layers sized as full attention.
+    pub disable_hybrid_kv_cache_manager: bool,
+    /// The vLLM release whose accounting applies ("0.11.0").
+    pub vllm_version: String,
 }
 
 fn gib2<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
@@ -57,8 +60,13 @@ pub struct GpuPlan {
     pub weights_gib: f64,
     #[serde(serialize_with = "gib2")]
     pub activation_gib: f64,
+    /// Non-torch memory plus counted CUDA graph memory.
     #[serde(serialize_with = "gib2")]
     pub overhead_gib: f64,
+    #[serde(serialize_with = "gib2")]
+    pub non_torch_gib: f64,
+    #[serde(serialize_with = "gib2")]
+    pub cuda_graph_gib: f64,
     #[serde(serialize_with = "gib2")]
     pub kv_cache_gib: f64,
 }
@@ -75,69 +83,19 @@ pub struct Plan {
     /// The longest sequence the KV cache holds (vLLM's "estimated maximum model length").
     pub max_fitting_model_len: u64,
     pub kv_bytes_per_token: u64,
+    /// KV cache one max_model_len sequence needs on one GPU.
+    #[serde(serialize_with = "gib2")]
+    pub kv_needed_gib: f64,
     pub max_num_batched_tokens: u64,
+    pub max_num_seqs: u64,
+    /// Which vLLM release's accounting the plan follows.
+    pub accounting: Accounting,
 }
 
-/// Bytes of the weights one worker holds.
-pub fn weight_bytes_per_gpu(f: &ModelFacts, tp: u64, pp: u64) -> f64 {
-    let tp_f = tp as f64;
-    let shards = (tp * pp) as f64;
-    if let Some(total) = f.weight_bytes {
-        // The checkpoint's own size: every tensor is split over TP and PP, closely enough.
-        return total as f64 / shards;
-    }
-    let h = f.hidden_size as f64;
-    let q = (f.attention_heads * f.head_dim) as f64;
-    // K/V projections are replicated when there are fewer KV heads than GPUs.
-    let kv_per_gpu = (f.kv_heads as f64 / tp_f).max(1.0) * f.head_dim as f64;
-    let inter = f.intermediate_size as f64;
-    // Per layer and GPU: q and o split over TP, k and v by KV heads, gate/up/down over TP.
-    let linear = h * q / tp_f * 2.0 + h * kv_per_gpu * 2.0 + 3.0 * h * inter / tp_f;
-    let per_param = match &f.quant {
-        // int4 AWQ/GPTQ: packed weights, one fp16 scale and a packed zero per group and column.
-        Some(qz) if qz.bits <= 4 => {
-            f64::from(qz.bits) / 8.0
-                + (2.0 + f64::from(qz.bits) / 8.0) / qz.group_size.max(1) as f64
-        }
-        // fp8 (and int8): one byte, block scales are negligible.
-        Some(_) => 1.0,
-        None => f.dtype_bytes,
-    };
-    let layers = (f.layers as f64 / pp as f64).ceil();
-    // Embedding and lm_head stay unquantized and are split over TP by vocabulary.
-    let embed = f.vocab_size as f64 * h * f.dtype_bytes / tp_f;
-    let head = if f.tie_word_embeddings { 0.0 } else { embed };
-    layers * linear * per_param + embed + head
-}
-
-/// The activation peak of the profiling pass on one worker.
-fn activation_bytes(f: &ModelFacts, tp: u64, tokens: u64, seqs: u64) -> f64 {
-    let t = tokens as f64;
-    let b = f.dtype_bytes;
-    let tp = tp as f64;
-    let h = f.hidden_size as f64;
-    // Residual stream and normalised hidden states stay alive through each layer.
-    let residual = 2.0 * t * h * b;
-    // MLP: the fused gate/up output (2 x intermediate / TP) and the activation output.
-    let mlp = 3.0 * t * f.intermediate_size as f64 / tp * b;
-    // Attention: q, k, v and the output, for this GPU's heads.
-    let heads = f.attention_heads as f64 / tp;
-    let kv = (f.kv_heads as f64 / tp).max(1.0);
-    let attn = t * (2.0 * heads + 2.0 * kv) * f.head_dim as f64 * b;
-    let sampler =
-        seqs.min(tokens.max(1)) as f64 * f.vocab_size as f64 * LOGIT_BYTES * SAMPLER_COPIES;
-    residual + mlp.max(attn) + sampler
-}
-
-/// vLLM's default max_num_batched_tokens for the API server (V1 `_set_default_args`): 8192 on
-/// GPUs with at least 70 GiB, 2048 below; with chunked prefill switched off a whole prompt
-/// is one batch, so it is at least max_model_len.
+/// max_num_batched_tokens as vLLM resolves it: the profile's, else its default; with chunked
+/// prefill switched off a whole prompt is one batch, so it is at least max_model_len.
 pub fn batched_tokens(input: &PlanInput) -> u64 {
-    let default = if input.gpu_total_gib >= 70.0 {
-        8192
-    } else {
-        2048
-    };
+    let (default, _) = overhead::default_limits(input.gpu_total_gib, input.gpu_name.as_deref());
     let chosen = input.max_num_batched_tokens.unwrap_or(default);
     if input.enable_chunked_prefill == Some(false) {
         chosen.max(input.max_model_len)
@@ -146,44 +104,54 @@ pub fn batched_tokens(input: &PlanInput) -> u64 {
     }
 }
 
-/// Estimate the memory plan.
-pub fn estimate(f: &ModelFacts, input: &PlanInput) -> Plan {
-    let tp = u64::from(input.tensor_parallel_size.max(1));
-    let pp = u64::from(input.pipeline_parallel_size.max(1));
-    let total = if input.gpu_total_gib.is_finite() {
-        input.gpu_total_gib.max(0.0)
-    } else {
-        0.0
-    };
-    let util = if input.gpu_memory_utilization.is_finite() {
-        input.gpu_memory_utilization.clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    let budget = total * util;
-    let weights = weight_bytes_per_gpu(f, tp, pp) / GIB;
-    let tokens = batched_tokens(input);
-    let seqs = input.max_num_seqs.unwrap_or(DEFAULT_MAX_NUM_SEQS);
-    let activation = activation_bytes(f, tp, tokens, seqs) / GIB;
-    let overhead = NON_TORCH_GIB + if tp > 1 { NON_TORCH_TP_GIB } else { 0.0 };
-    let kv_gib = budget - weights - activation - overhead;
-    let kv_bytes = match input.kv_cache_dtype.as_str() {
+fn kv_dtype_bytes(f: &ModelFacts, dtype: &str) -> f64 {
+    match dtype {
         "auto" => f.dtype_bytes,
         d if d.starts_with("fp8") || d.contains("int8") => 1.0,
         "float32" => 4.0,
         _ => 2.0,
-    };
-    let kv_heads = f.kv_heads.div_ceil(tp).max(1);
-    let layers = f.layers.div_ceil(pp);
-    let per_token = (2 * layers * kv_heads * f.head_dim) as f64 * kv_bytes;
-    let block = input.block_size.max(1);
-    let kv_tokens = if kv_gib > 0.0 && per_token > 0.0 {
-        ((kv_gib * GIB / per_token) as u64 / block) * block
+    }
+}
+
+fn finite(v: f64, lo: f64, hi: f64) -> f64 {
+    if v.is_finite() { v.clamp(lo, hi) } else { 0.0 }
+}
+
+/// Estimate the memory plan.
+pub fn estimate(f: &ModelFacts, input: &PlanInput) -> Plan {
+    let accounting = Accounting::for_version(&input.vllm_version);
+    let tp = u64::from(input.tensor_parallel_size.max(1));
+    let pp = u64::from(input.pipeline_parallel_size.max(1));
+    let total = finite(input.gpu_total_gib, 0.0, f64::MAX);
+    let util = finite(input.gpu_memory_utilization, 0.0, 1.0);
+    let budget = total * util;
+    let weights = weights::bytes_per_gpu(f, tp, pp) / GIB;
+    let tokens = batched_tokens(input);
+    let (_, default_seqs) = overhead::default_limits(total, input.gpu_name.as_deref());
+    let seqs = input.max_num_seqs.unwrap_or(default_seqs);
+    let activation = overhead::activation_gib(f, tp, tokens, seqs);
+    let non_torch = overhead::non_torch_gib(tp, overhead::is_nvlink(input.gpu_name.as_deref()));
+    let cuda_graph = if accounting.cuda_graphs_counted && !input.enforce_eager {
+        overhead::cuda_graph_gib(f, pp, seqs)
     } else {
-        0
+        0.0
     };
+    let overhead = non_torch + cuda_graph;
+    let kv_gib = budget - weights - activation - overhead;
+    let kv = kv::size(
+        f,
+        kv::KvInput {
+            tp,
+            pp,
+            kv_bytes: kv_dtype_bytes(f, &input.kv_cache_dtype),
+            block: input.block_size,
+            hybrid: accounting.hybrid_kv_cache && !input.disable_hybrid_kv_cache_manager,
+            max_model_len: input.max_model_len,
+            batched_tokens: tokens,
+        },
+        kv_gib.max(0.0) * GIB,
+    );
     let weights_fit = kv_gib > 0.0;
-    let max_len = input.max_model_len.max(1);
     let gpus = input
         .gpu_ids
         .iter()
@@ -194,18 +162,28 @@ pub fn estimate(f: &ModelFacts, input: &PlanInput) -> Plan {
             weights_gib: weights,
             activation_gib: activation,
             overhead_gib: overhead,
+            non_torch_gib: non_torch,
+            cuda_graph_gib: cuda_graph,
             kv_cache_gib: kv_gib,
         })
         .collect();
+    let fits = weights_fit && kv.bytes_for_one <= kv_gib * GIB;
     Plan {
-        fits: weights_fit && kv_tokens >= max_len,
+        fits,
         weights_fit,
         gpus,
-        kv_cache_tokens: kv_tokens,
-        max_concurrency: kv_tokens as f64 / max_len as f64,
-        max_fitting_model_len: kv_tokens,
-        kv_bytes_per_token: per_token as u64,
+        kv_cache_tokens: kv.tokens,
+        max_concurrency: if kv.bytes_for_one > 0.0 {
+            (kv_gib.max(0.0) * GIB / kv.bytes_for_one).max(0.0)
+        } else {
+            0.0
+        },
+        max_fitting_model_len: kv.max_len,
+        kv_bytes_per_token: kv.bytes_per_token,
+        kv_needed_gib: kv.bytes_for_one / GIB,
         max_num_batched_tokens: tokens,
+        max_num_seqs: seqs,
+        accounting,
     }
 }
 
@@ -220,6 +198,7 @@ mod tests {
         PlanInput {
             gpu_ids: vec!["0".into(), "1".into()],
             gpu_total_gib: 24564.0 / 1024.0,
+            gpu_name: Some("RTX 4090".into()),
             gpu_memory_utilization: util,
             tensor_parallel_size: 2,
             pipeline_parallel_size: 1,
@@ -229,6 +208,9 @@ mod tests {
             enable_chunked_prefill: None,
             kv_cache_dtype: "fp8".into(),
             block_size: 16,
+            enforce_eager: false,
+            disable_hybrid_kv_cache_manager: false,
+            vllm_version: "0.11.0".into(),
         }
     }
 
@@ -294,7 +276,8 @@ mod tests {
             let facts = catalog("Qwen/Qwen3-8B").unwrap();
             let input = PlanInput { gpu_ids: vec!["0".into()], gpu_total_gib: total, gpu_memory_utilization: util,
                 tensor_parallel_size: tp, pipeline_parallel_size: pp, max_model_len: len, max_num_seqs: Some(8),
-                max_num_batched_tokens: batched, enable_chunked_prefill: None, kv_cache_dtype: "auto".into(), block_size: block };
+                max_num_batched_tokens: batched, enable_chunked_prefill: None, kv_cache_dtype: "auto".into(), block_size: block,
+                gpu_name: None, enforce_eager: false, disable_hybrid_kv_cache_manager: false, vllm_version: "0.33.0".into() };
             let plan = estimate(&facts, &input);
             prop_assert!(plan.max_concurrency.is_finite());
             prop_assert!(plan.gpus.iter().all(|g| g.kv_cache_gib.is_finite() && g.weights_gib >= 0.0));

@@ -1,0 +1,126 @@
+//! What vLLM subtracts besides the weights before sizing the KV cache: the activation peak of
+//! its profiling run, memory allocated outside torch, and (from 0.21) CUDA graph memory.
+
+use crate::model::ModelFacts;
+
+/// Memory allocated outside torch's allocator on every worker after vLLM's start-up snapshot:
+/// cuBLAS and cuBLASLt workspaces, the attention backend's workspace, CUDA's module loading.
+/// vLLM logs it as "non-torch memory"; 0.2-0.3 GiB is what it prints for single-GPU runs.
+pub const NON_TORCH_GIB: f64 = 0.25;
+/// Extra non-torch memory with tensor parallelism over PCIe: NCCL communicator buffers (no
+/// custom all-reduce without peer-to-peer access).
+pub const NON_TORCH_TP_PCIE_GIB: f64 = 0.125;
+/// Extra non-torch memory with tensor parallelism over NVLink: NCCL buffers (NVLS/NVSwitch
+/// channels) and vLLM's custom all-reduce IPC buffers; the public start-up logs of H100/H200
+/// TP configurations show about 2 GiB more non-torch memory per GPU than at TP 1.
+pub const NON_TORCH_TP_NVLINK_GIB: f64 = 2.0;
+/// CUDA graph pool memory per layer and captured batch size, as vLLM 0.21+ counts it: the
+/// calibration set's vLLM 0.28 points (Qwen3-14B on L40S and L4, 40 layers, 51 sizes) leave
+/// about 0.4 GiB for it beside the activation peak and non-torch memory.
+pub const CUDA_GRAPH_MIB_PER_LAYER_SIZE: f64 = 0.2;
+/// Intermediate-wide tensors alive per token at the MLP's peak: the fused gate/up output (2),
+/// the activation's output (1) and the temporaries of the compiled SiLU-and-mul and of the
+/// down projection's input; the calibration set's 8192-token profile (Qwen3-14B-AWQ on an
+/// L40S: 2.28 GiB of non-KV memory besides the weights) puts it at about 6.
+const MLP_LIVE: f64 = 6.0;
+/// Bytes of one logit: the sampler works on float32 logits.
+const LOGIT_BYTES: f64 = 4.0;
+/// The sampler keeps logits and probabilities (softmax output) alive together.
+const SAMPLER_COPIES: f64 = 2.0;
+const GIB: f64 = 1_073_741_824.0;
+
+/// GPU names that are NVLink/NVSwitch parts (SXM modules and superchips).
+pub fn is_nvlink(gpu_name: Option<&str>) -> bool {
+    let Some(name) = gpu_name else { return false };
+    let n = name.to_ascii_uppercase();
+    n.contains("SXM")
+        || n.contains("NVL")
+        || [
+            "H100", "H200", "H800", "H20", "B200", "B300", "GB200", "GB300", "A800",
+        ]
+        .iter()
+        .any(|g| {
+            n.split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|w| w == *g)
+        }) && !n.contains("PCIE")
+}
+
+/// vLLM's default batch limits for the API server (V1 `_set_default_args`): on GPUs of at
+/// least 70 GiB other than the A100, 8192 batched tokens and 1024 sequences; else 2048 and 256.
+pub fn default_limits(gpu_total_gib: f64, gpu_name: Option<&str>) -> (u64, u64) {
+    let a100 = gpu_name.is_some_and(|n| n.to_ascii_uppercase().contains("A100"));
+    if gpu_total_gib >= 70.0 && !a100 {
+        (8192, 1024)
+    } else {
+        (2048, 256)
+    }
+}
+
+/// The captured batch sizes of CUDA graphs: 1, 2, 4, then steps of 8 to 256 and of 16 to the
+/// largest, which is twice max_num_seqs capped at 512.
+pub fn cuda_graph_sizes(max_num_seqs: u64) -> u64 {
+    let largest = (2 * max_num_seqs).min(512);
+    let mut n = [1u64, 2, 4].iter().filter(|s| **s <= largest).count() as u64;
+    n += (8..256).step_by(8).filter(|s| *s <= largest).count() as u64;
+    n += (256..=512).step_by(16).filter(|s| *s <= largest).count() as u64;
+    n.max(1)
+}
+
+/// CUDA graph memory (GiB) vLLM 0.21+ takes from the budget.
+pub fn cuda_graph_gib(f: &ModelFacts, pp: u64, max_num_seqs: u64) -> f64 {
+    let layers = f.layers.div_ceil(pp.max(1)) as f64;
+    cuda_graph_sizes(max_num_seqs) as f64 * layers * CUDA_GRAPH_MIB_PER_LAYER_SIZE / 1024.0
+}
+
+/// Non-torch memory (GiB) of one worker.
+pub fn non_torch_gib(tp: u64, nvlink: bool) -> f64 {
+    NON_TORCH_GIB
+        + match (tp > 1, nvlink) {
+            (false, _) => 0.0,
+            (true, false) => NON_TORCH_TP_PCIE_GIB,
+            (true, true) => NON_TORCH_TP_NVLINK_GIB,
+        }
+}
+
+/// The activation peak (GiB) of the profiling pass on one worker: the decoder over `tokens`
+/// dummy tokens, the sampler over `seqs` sequences and, for a multimodal model, the vision
+/// encoder over a budget of as many embeddings.
+pub fn activation_gib(f: &ModelFacts, tp: u64, tokens: u64, seqs: u64) -> f64 {
+    let t = tokens as f64;
+    let b = f.dtype_bytes;
+    let tp = tp as f64;
+    let h = f.hidden_size as f64;
+    // Residual stream and normalised hidden states stay alive through each layer.
+    let residual = 2.0 * t * h * b;
+    let mlp = match &f.moe {
+        // fused_moe's caches: gate/up output and activation for every (token, expert) pair,
+        // and the experts' outputs before they are summed.
+        Some(m) => {
+            let inter = (m.expert_intermediate as f64 / tp).max(1.0);
+            let routed = t * m.experts_per_token as f64 * (3.0 * inter + h) * b;
+            routed.max(MLP_LIVE * t * m.dense_intermediate as f64 / tp * b)
+        }
+        None => MLP_LIVE * t * f.intermediate_size as f64 / tp * b,
+    };
+    // Attention: q, k, v and the output, for this GPU's heads.
+    let heads = f.attention_heads as f64 / tp;
+    let attn = match &f.mla {
+        Some(m) => {
+            t * heads * (m.qk_nope_head_dim + m.qk_rope_head_dim + m.v_head_dim) as f64 * 2.0 * b
+        }
+        None => {
+            let kv = (f.kv_heads as f64 / tp).max(1.0);
+            t * (2.0 * heads + 2.0 * kv) * f.head_dim as f64 * b
+        }
+    };
+    let sampler =
+        seqs.min(tokens.max(1)) as f64 * f.vocab_size as f64 * LOGIT_BYTES * SAMPLER_COPIES;
+    // The encoder's outputs wait in the encoder cache while the decoder runs; its own peak
+    // (four patches per embedding, attention and MLP of the vision width) comes first.
+    let encoder = f.vision.as_ref().map_or(0.0, |v| {
+        let patches = 4.0 * t;
+        patches * (3.0 * v.hidden_size as f64 + v.intermediate_size as f64 / tp) * b
+    });
+    let encoder_cache = if f.vision.is_some() { t * h * b } else { 0.0 };
+    (encoder_cache + (residual + mlp.max(attn) + sampler).max(encoder)) / GIB
+}

@@ -1,0 +1,114 @@
+//! Bytes of the weights one worker holds (vLLM's "Model loading took X GiB").
+//!
+//! With the checkpoint's size known (`model.safetensors.index.json` or `weight_bytes`), every
+//! tensor is taken as split over TP and PP. Otherwise the size is computed from the shape:
+//! attention (grouped-query or latent), dense and mixture-of-experts MLPs, embeddings, head and
+//! vision encoder, each at the bytes per parameter of its quantization.
+//!
+//! Expert parallelism (`enable_expert_parallel`): vLLM gives each of the TP x DP ranks whole
+//! experts (experts / ranks) instead of a 1/TP slice of every expert. Per GPU that is the
+//! same total / ranks to first order, so the estimate is the same; what differs is which GPU
+//! holds which expert, not how much.
+
+use crate::model::{ModelFacts, Quant};
+
+/// vLLM pads each rank's slice of an mxfp4 expert's intermediate size to a multiple of 256
+/// (`vllm/model_executor/layers/quantization/mxfp4.py`, `round_up(..., 256)`): gpt-oss's
+/// 2880 becomes 3072.
+const MXFP4_PAD: u64 = 256;
+
+/// Bytes per parameter of a linear layer.
+fn per_param(f: &ModelFacts, expert: bool) -> f64 {
+    match &f.quant {
+        Some(q) if q.experts_only && !expert => f.dtype_bytes,
+        Some(Quant {
+            method, bits: 4, ..
+        }) if method == "mxfp4" => {
+            // 4-bit values and one 8-bit scale per 32.
+            0.5 + 1.0 / 32.0
+        }
+        // int4 AWQ/GPTQ: packed weights, one fp16 scale and a packed zero per group and column.
+        Some(q) if q.bits <= 4 => {
+            f64::from(q.bits) / 8.0 + (2.0 + f64::from(q.bits) / 8.0) / q.group_size.max(1) as f64
+        }
+        // fp8 and int8: one byte, block scales are negligible.
+        Some(_) => 1.0,
+        None => f.dtype_bytes,
+    }
+}
+
+/// Attention parameters of one layer on one GPU, in bytes.
+fn attention(f: &ModelFacts, tp: f64) -> f64 {
+    let h = f.hidden_size as f64;
+    let heads = f.attention_heads as f64;
+    let b = per_param(f, false);
+    if let Some(m) = &f.mla {
+        let qk = (m.qk_nope_head_dim + m.qk_rope_head_dim) as f64;
+        let q = match m.q_lora_rank {
+            // q_a is replicated, q_b split by heads.
+            Some(r) => h * r as f64 + r as f64 * heads * qk / tp,
+            None => h * heads * qk / tp,
+        };
+        // kv_a (latent + rotary key) is replicated; kv_b and o are split by heads.
+        let kv_a = h * (m.kv_lora_rank + m.qk_rope_head_dim) as f64;
+        let kv_b = m.kv_lora_rank as f64 * heads * (m.qk_nope_head_dim + m.v_head_dim) as f64 / tp;
+        let o = heads * m.v_head_dim as f64 * h / tp;
+        return (q + kv_a + kv_b + o) * b;
+    }
+    let d = f.head_dim as f64;
+    // K/V projections are replicated when there are fewer KV heads than GPUs.
+    let kv_per_gpu = (f.kv_heads as f64 / tp).max(1.0) * d;
+    (2.0 * h * heads * d / tp + 2.0 * h * kv_per_gpu) * b
+}
+
+/// MLP parameters of all layers on one GPU (before pipeline splitting), in bytes.
+fn mlps(f: &ModelFacts, tp: u64) -> f64 {
+    let h = f.hidden_size as f64;
+    let tp_f = tp as f64;
+    let dense = |layers: u64, inter: u64| layers as f64 * 3.0 * h * inter as f64 / tp_f;
+    let Some(m) = &f.moe else {
+        return dense(f.layers, f.intermediate_size) * per_param(f, false);
+    };
+    let mxfp4 = f.quant.as_ref().is_some_and(|q| q.method == "mxfp4");
+    let slice = if mxfp4 {
+        (m.expert_intermediate / tp).div_ceil(MXFP4_PAD) * MXFP4_PAD
+    } else {
+        m.expert_intermediate.div_ceil(tp)
+    } as f64;
+    let experts = m.moe_layers as f64 * m.experts as f64 * 3.0 * h * slice * per_param(f, true);
+    let shared = dense(m.moe_layers, m.shared_intermediate) * per_param(f, false);
+    // The router stays unquantized and replicated.
+    let router = m.moe_layers as f64 * h * m.experts as f64 * f.dtype_bytes;
+    let dense_layers = dense(f.layers - m.moe_layers, m.dense_intermediate) * per_param(f, false);
+    experts + shared + router + dense_layers
+}
+
+/// The vision encoder (attention 4h^2 + MLP 2h*i per layer) and its projector, split over TP.
+fn vision(f: &ModelFacts, tp: f64) -> f64 {
+    let Some(v) = &f.vision else { return 0.0 };
+    let hv = v.hidden_size as f64;
+    let per_layer = 4.0 * hv * hv + 2.0 * hv * v.intermediate_size as f64;
+    let projector = hv * f.hidden_size as f64;
+    (v.layers as f64 * per_layer + projector) * f.dtype_bytes / tp
+}
+
+/// Bytes of the weights one worker holds.
+pub fn bytes_per_gpu(f: &ModelFacts, tp: u64, pp: u64) -> f64 {
+    let tp_f = tp as f64;
+    if let Some(total) = f.weight_bytes {
+        return total as f64 / (tp * pp) as f64;
+    }
+    let layers = f.layers as f64;
+    let stage = (layers / pp as f64).ceil() / layers.max(1.0);
+    let blocks = (layers * attention(f, tp_f) + mlps(f, tp)) * stage;
+    // Embedding and lm_head stay unquantized and are split over TP by vocabulary. With
+    // pipeline stages the first holds the embedding and the last the head (a tied head is
+    // copied there), so the fullest GPU holds one of them.
+    let embed = f.vocab_size as f64 * f.hidden_size as f64 * f.dtype_bytes / tp_f;
+    let head = if f.tie_word_embeddings || pp > 1 {
+        0.0
+    } else {
+        embed
+    };
+    blocks + embed + head + vision(f, tp_f)
+}
