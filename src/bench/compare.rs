@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::BenchResult;
 
 /// One row of the comparison.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Row {
     pub file: String,
     pub profile: String,
@@ -67,31 +67,11 @@ pub fn table(rows: &[Row]) -> String {
             r.prefix_tokens.to_string(),
         ]);
     }
-    let widths: Vec<usize> = (0..7)
-        .map(|i| {
-            cells
-                .iter()
-                .map(|r| r[i].chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut text = String::new();
-    for r in &cells {
-        let line: Vec<String> = r
-            .iter()
-            .zip(&widths)
-            .enumerate()
-            .map(|(i, (c, w))| {
-                if i == 0 {
-                    format!("{c:<w$}")
-                } else {
-                    format!("{c:>w$}")
-                }
-            })
-            .collect();
-        text.push_str(line.join("  ").trim_end());
-        text.push('\n');
+    let mut align = vec![crate::report::Align::Right; 7];
+    align[0] = crate::report::Align::Left;
+    let mut table = crate::report::Table::new(&align);
+    for r in cells {
+        table.row(r);
     }
-    text
+    table.render()
 }

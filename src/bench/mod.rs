@@ -30,7 +30,7 @@ pub struct Plan {
 }
 
 /// A request's place in its pair.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Miss,
@@ -38,7 +38,7 @@ pub enum Role {
 }
 
 /// One measured request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Measured {
     pub pair: u32,
     pub role: Role,
@@ -52,7 +52,7 @@ pub struct Measured {
 }
 
 /// What the server counted during the run (differences of `/metrics` before and after).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ServerCounts {
     pub prefix_cache_queries: Option<f64>,
     pub prefix_cache_hits: Option<f64>,
@@ -63,7 +63,7 @@ pub struct ServerCounts {
 }
 
 /// Medians over the pairs.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Summary {
     pub ttft_miss_s: Option<f64>,
     pub ttft_hit_s: Option<f64>,
@@ -74,7 +74,7 @@ pub struct Summary {
 }
 
 /// A benchmark run: the document `bench` prints and saves, and `--compare` reads.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BenchResult {
     pub profile: String,
     pub url: String,

@@ -2,19 +2,18 @@
 //! start-up free-memory rule, and the container tooling. Exit 0 when nothing is at error
 //! level, 1 otherwise, 2 without `nvidia-smi` (or when it fails).
 
-use serde_json::json;
-
-use super::{Context, plural, report};
-use crate::cli::Format;
+use super::{Context, plural};
 use crate::doctor::{self, Item, Status, smi};
 use crate::error::Error;
 use crate::exit::Outcome;
+use crate::report::Report;
+use crate::report::documents::DoctorReport;
 
-pub fn run(ctx: &Context, name: &str) -> Result<Outcome, Error> {
+pub fn run(ctx: &Context, name: &str) -> Result<Report, Error> {
     let mut run = super::open(ctx)?;
     let Some(profile) = run.load_one(name)? else {
         // The profile cannot be built: its findings say why.
-        return Ok(report(ctx, &run, None).worst(Outcome::Findings));
+        return Ok(Report::findings(run).at_least(Outcome::Findings));
     };
     let gpus = match smi::query() {
         Ok(gpus) => gpus,
@@ -31,45 +30,38 @@ pub fn run(ctx: &Context, name: &str) -> Result<Outcome, Error> {
     items.extend(doctor::runtime::check());
     let errors = items.iter().filter(|i| i.status == Status::Error).count();
     let warnings = items.iter().filter(|i| i.status == Status::Warning).count();
-    match ctx.format {
-        Format::Json => {
-            let doc = json!({
-                "profile": profile.name,
-                "gpus": gpus,
-                "gpu_memory_utilization": doctor::utilization(&profile),
-                "checks": items,
-            });
-            let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-            ctx.printer.out(&format!("{text}\n"));
-        }
-        Format::Human => {
-            let mut text = format!(
-                "{}: {} on GPU {} (TP {} x PP {}), gpu_memory_utilization {}\n\n",
-                profile.name,
-                profile.model,
-                profile.gpu_ids.join(", "),
-                profile.tensor_parallel_size,
-                profile.pipeline_parallel_size,
-                doctor::utilization(&profile)
-            );
-            text.push_str(&gpu_table(&gpus));
-            text.push('\n');
-            for i in &items {
-                text.push_str(&line(i));
-            }
-            text.push_str(&format!(
-                "doctor: {}, {}\n",
-                plural(errors, "error"),
-                plural(warnings, "warning")
-            ));
-            ctx.printer.out(&text);
-        }
+    let mut text = format!(
+        "{}: {} on GPU {} (TP {} x PP {}), gpu_memory_utilization {}\n\n",
+        profile.name,
+        profile.model,
+        profile.gpu_ids.join(", "),
+        profile.tensor_parallel_size,
+        profile.pipeline_parallel_size,
+        doctor::utilization(&profile)
+    );
+    text.push_str(&gpu_table(&gpus));
+    text.push('\n');
+    for i in &items {
+        text.push_str(&line(i));
     }
-    Ok(if errors > 0 {
+    text.push_str(&format!(
+        "doctor: {}, {}\n",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    ));
+    let doc = DoctorReport {
+        profile: profile.name.clone(),
+        gpu_memory_utilization: doctor::utilization(&profile),
+        gpus,
+        checks: items,
+        findings: run.finding_list(),
+    };
+    let outcome = if errors > 0 {
         Outcome::Findings
     } else {
         Outcome::Success
-    })
+    };
+    Ok(Report::new(run, &doc).stdout(text).at_least(outcome))
 }
 
 fn gpu_table(gpus: &[smi::Gpu]) -> String {

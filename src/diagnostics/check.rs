@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// How serious a finding is; `Off` findings are dropped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {
     Off,
     Warning,

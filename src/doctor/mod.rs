@@ -17,7 +17,7 @@ use crate::profile::Profile;
 use smi::Gpu;
 
 /// How one comparison came out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Ok,
@@ -36,7 +36,7 @@ impl Status {
 }
 
 /// One comparison of the profile with this machine.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Item {
     pub check: &'static str,
     pub status: Status,

@@ -9,7 +9,7 @@ pub const QUERY: &[&str] = &[
 ];
 
 /// One GPU as nvidia-smi reports it (memory in MiB).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Gpu {
     pub index: String,
     pub name: String,
