@@ -1,4 +1,5 @@
-//! `vprof validate [PATH|NAME ...]`: every check on the given profiles (all by default).
+//! `vprof validate [PATH|NAME|DIR ...]`: every check on the given profiles (all by default),
+//! and the checks across profiles for those that name the same `host`.
 
 use super::{Context, plural};
 use crate::error::Error;
@@ -14,6 +15,7 @@ pub fn run(
     let mut run = super::open(ctx)?;
     let targets = run.validation_targets(args)?;
     let profiles = run.load(&targets)?;
+    run.check_by_host(&profiles);
     if let Some(t) = render_target {
         run.check_targets(&profiles, &[t]);
     }
