@@ -2,8 +2,12 @@
 //! of every shipped profile, example and fixture read back into strict typed models, the same
 //! vLLM arguments as compose, and `--check`, `--dry-run` and hand-edit protection.
 
+#[path = "support/argparse.rs"]
+mod argparse;
 #[path = "support/k8s_model.rs"]
 mod model;
+
+use argparse::parse_args;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -16,7 +20,7 @@ use vprof::profile::Profile;
 use vprof::project::Project;
 use vprof::render::args::vllm_args;
 use vprof::render::k8s::layout::layout;
-use vprof::vllm::{parse_args, table};
+use vprof::vllm::table;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -33,6 +37,7 @@ fn vprof(cwd: &Path, home: &Path, args: &[&str]) -> Output {
         .env("HF_HUB_CACHE", home.join("hf/hub"))
         .env("XDG_CACHE_HOME", home.join("cache"))
         .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
         .stdin(Stdio::null())
         .output()
         .unwrap()
