@@ -63,18 +63,30 @@ fn api_key_var(profile: &Profile) -> Result<Option<String>, Error> {
     }
 }
 
-fn environment(profile: &Profile) -> Result<Vec<EnvVar>, Error> {
+/// The container's environment: `deploy.env`, then the secrets (`deploy.secrets`, the API key)
+/// as references by variable name.
+pub fn environment(profile: &Profile) -> Result<Vec<EnvVar>, Error> {
+    let api_key = api_key_var(profile)?;
+    container_env(profile, api_key).map_err(|name| {
+        render_error(
+            profile,
+            format!("the container variable `{name}` is set twice"),
+        )
+    })
+}
+
+/// The container's variables: `deploy.env`, then `deploy.secrets`, then the API key's;
+/// `Err(name)` when one is set twice (the `env-conflict` check reports it, located, at
+/// validate time).
+pub fn container_env(profile: &Profile, api_key: Option<String>) -> Result<Vec<EnvVar>, String> {
     let deploy = profile.deploy();
     let mut vars: BTreeMap<String, EnvVar> = BTreeMap::new();
-    let mut add = |var: EnvVar| -> Result<(), Error> {
+    let mut add = |var: EnvVar| -> Result<(), String> {
         if let Some(old) = vars.get(&var.name) {
             if old.secret && var.secret && old.value == var.value {
                 return Ok(());
             }
-            return Err(render_error(
-                profile,
-                format!("the container variable `{}` is set twice", var.name),
-            ));
+            return Err(var.name);
         }
         vars.insert(var.name.clone(), var);
         Ok(())
@@ -103,7 +115,7 @@ fn environment(profile: &Profile) -> Result<Vec<EnvVar>, Error> {
             secret: true,
         })?;
     }
-    if let Some(var) = api_key_var(profile)? {
+    if let Some(var) = api_key {
         add(EnvVar {
             name: API_KEY_VAR.to_string(),
             value: var,
@@ -113,14 +125,33 @@ fn environment(profile: &Profile) -> Result<Vec<EnvVar>, Error> {
     Ok(vars.into_values().collect())
 }
 
+/// The service of a profile whose compose file sits in the project root.
 pub fn service(profile: &Profile) -> Result<Service, Error> {
+    service_at(profile, ".")
+}
+
+/// The service of a profile; `anchor` is the project root seen from the compose file's
+/// directory (relative volume paths are rewritten with it).
+pub fn service_at(profile: &Profile, anchor: &str) -> Result<Service, Error> {
     let deploy = profile.deploy();
     let command = super::args::vllm_args(profile).map_err(|m| render_error(profile, m))?;
     let mut volumes = Vec::new();
     if let Some(cache) = &deploy.hf_cache {
-        volumes.push(format!("{cache}:{HF_CACHE_TARGET}"));
+        volumes.push(format!(
+            "{}:{HF_CACHE_TARGET}",
+            super::anchor::anchored(cache, anchor)
+        ));
     }
-    volumes.extend(deploy.volumes.iter().flatten().cloned());
+    volumes.extend(
+        deploy
+            .volumes
+            .iter()
+            .flatten()
+            .map(|v| match v.split_once(':') {
+                Some((host, rest)) => format!("{}:{rest}", super::anchor::anchored(host, anchor)),
+                None => v.clone(),
+            }),
+    );
     Ok(Service {
         name: profile.service.clone(),
         image: profile.image.clone(),
@@ -140,7 +171,7 @@ pub fn service(profile: &Profile) -> Result<Service, Error> {
     })
 }
 
-pub fn context(profiles: &[Profile]) -> Result<Context, Error> {
+pub fn context(profiles: &[Profile], anchor: &str) -> Result<Context, Error> {
     let mut seen = BTreeSet::new();
     let mut services = Vec::new();
     for p in profiles {
@@ -153,7 +184,7 @@ pub fn context(profiles: &[Profile]) -> Result<Context, Error> {
                 ),
             ));
         }
-        services.push(service(p)?);
+        services.push(service_at(p, anchor)?);
     }
     Ok(Context { services })
 }

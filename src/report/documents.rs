@@ -25,6 +25,7 @@ pub enum Output {
     Sweep(SweepReport),
     Render(RenderReport),
     Init(InitReport),
+    Doctor(DoctorReport),
     Verify(VerifyReport),
     Bench(BenchReport),
     BenchCompare(BenchCompareReport),
@@ -150,8 +151,13 @@ pub struct PlanReport {
 pub struct DiffReport {
     pub a: String,
     pub b: String,
+    /// The render target of each side (`compose` or `k8s`; `--target`, `--b-target`).
+    pub a_target: String,
+    pub b_target: String,
     pub keys: Vec<KeyDiff>,
-    /// Unified diff of the rendered bodies.
+    /// Unified diff of the vLLM arguments each side's target runs, one argument per line.
+    pub args_diff: String,
+    /// Unified diff of the rendered bodies (empty when the targets differ).
     pub compose_diff: String,
     pub findings: Vec<Finding>,
 }
@@ -218,6 +224,20 @@ pub struct InitReport {
     pub created: Vec<String>,
     pub appended: Vec<String>,
     pub skipped: Vec<String>,
+    pub findings: Vec<Finding>,
+}
+
+/// `doctor NAME`: the profile against this machine's GPUs and container tooling.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DoctorReport {
+    pub profile: String,
+    /// The GPUs as `nvidia-smi` reported them (memory in MiB).
+    pub gpus: Vec<crate::doctor::smi::Gpu>,
+    /// The effective value: the profile's, else the target vLLM version's default.
+    pub gpu_memory_utilization: f64,
+    /// Each comparison: `gpu-count`, `host-memory`, `free-memory`, `docker`, `nvidia-runtime`.
+    pub checks: Vec<crate::doctor::Item>,
     pub findings: Vec<Finding>,
 }
 

@@ -31,6 +31,10 @@ fn ceiling(profile: &Profile, project: &Project, diags: &mut Diagnostics) {
 }
 
 fn parallelism(profile: &Profile, diags: &mut Diagnostics) {
+    // A Kubernetes-only profile has no GPU ids: pods get a GPU count (see rules::k8s).
+    if profile.k8s_only() {
+        return;
+    }
     let tp = profile.tensor_parallel_size;
     let pp = profile.pipeline_parallel_size;
     let ids = &profile.gpu_ids;
@@ -63,7 +67,7 @@ fn parallelism(profile: &Profile, diags: &mut Diagnostics) {
     if needed > 1 && deploy.ipc.is_none() && deploy.shm_size.is_none() {
         diags.push(
             Diagnostic::new(
-                Check::ParallelismGpuCount,
+                Check::SharedMemory,
                 format!("{needed} GPU workers share tensors through /dev/shm, but the container keeps docker's 64 MB default"),
             )
             .at(profile.label("deploy.gpu_ids", "several workers"))

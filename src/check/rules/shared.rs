@@ -1,4 +1,5 @@
-//! `gpu-overlap` and `port-conflict`: profiles rendered together run on one host.
+//! `gpu-overlap`, `service-conflict` and `port-conflict`: profiles rendered together run on
+//! one host, in one compose file.
 
 use std::collections::BTreeMap;
 
@@ -6,6 +7,12 @@ use crate::diagnostics::{Check, Diagnostic, Diagnostics};
 use crate::profile::Profile;
 
 pub fn check(profiles: &[Profile], diags: &mut Diagnostics) {
+    gpu_overlap(profiles, diags);
+    service_conflict(profiles, diags);
+    port_conflict(profiles, diags);
+}
+
+fn gpu_overlap(profiles: &[Profile], diags: &mut Diagnostics) {
     let mut by_gpu: BTreeMap<&str, Vec<(&Profile, usize)>> = BTreeMap::new();
     for p in profiles {
         for (i, id) in p.gpu_ids.iter().enumerate() {
@@ -49,6 +56,37 @@ pub fn check(profiles: &[Profile], diags: &mut Diagnostics) {
             ));
         }
     }
+}
+
+fn service_conflict(profiles: &[Profile], diags: &mut Diagnostics) {
+    let mut by_service: BTreeMap<&str, Vec<&Profile>> = BTreeMap::new();
+    for p in profiles {
+        by_service.entry(p.service.as_str()).or_default().push(p);
+    }
+    for (service, users) in by_service {
+        if users.len() < 2 {
+            continue;
+        }
+        let mut d = Diagnostic::new(
+            Check::ServiceConflict,
+            format!(
+                "the service name `{service}` is used by {}",
+                users
+                    .iter()
+                    .map(|p| format!("`{}`", p.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+        .at(users[0].label("deploy.service", "named here"));
+        for p in &users[1..] {
+            d = d.with_secondary(p.label("deploy.service", "and here"));
+        }
+        diags.push(d.with_help("give each profile its own deploy.service"));
+    }
+}
+
+fn port_conflict(profiles: &[Profile], diags: &mut Diagnostics) {
     let mut by_port: BTreeMap<u32, Vec<&Profile>> = BTreeMap::new();
     for p in profiles {
         by_port.entry(p.port()).or_default().push(p);
