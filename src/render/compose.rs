@@ -94,12 +94,9 @@ pub fn container_env(profile: &Profile, api_key: Option<String>) -> Result<Vec<E
     for (name, value) in deploy.env.iter().flatten() {
         // The schema says so too; rendering never writes a key YAML or compose would misread.
         if !super::is_env_name(name) || name.len() > 256 {
-            return Err(render_error(
-                profile,
-                format!(
-                    "deploy.env: `{}` is not an environment variable name",
-                    crate::profile::name::shown(name)
-                ),
+            return Err(format!(
+                "deploy.env: `{}` is not an environment variable name",
+                crate::profile::name::shown(name)
             ));
         }
         add(EnvVar {
