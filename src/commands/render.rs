@@ -38,24 +38,7 @@ pub fn run(ctx: &Context, names: &[String], opts: &Options) -> Result<Report, Er
     let Some(profiles) = run.load_deployment(&names, together)? else {
         return Ok(Report::findings(run));
     };
-    let groups: Vec<(Vec<Profile>, PathBuf, String)> = match &opts.out {
-        Some(out) => vec![(
-            profiles.clone(),
-            ctx.cwd.join(out),
-            format!("vprof render {} --out {}", names.join(" "), out.display()),
-        )],
-        None => profiles
-            .iter()
-            .zip(&names)
-            .map(|(p, name)| {
-                (
-                    vec![p.clone()],
-                    default_dir(&run.project.deploy_dir, &p.name),
-                    format!("vprof render {name}"),
-                )
-            })
-            .collect(),
-    };
+    let groups = groups(ctx, &run, &profiles, &names, opts);
     let mut planned: Vec<Planned> = Vec::new();
     let mut fixes: Vec<String> = Vec::new();
     // Held from reading the old `.env` until the last rename: concurrent renders of one
@@ -147,6 +130,35 @@ fn make_env_private(planned: &[Planned]) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// What renders where: with `--out`, every profile into one compose file; else each into
+/// its own `deploy/NAME`. Each group with the command that fixes its drift.
+fn groups(
+    ctx: &Context,
+    run: &Pipeline,
+    profiles: &[Profile],
+    names: &[String],
+    opts: &Options,
+) -> Vec<(Vec<Profile>, PathBuf, String)> {
+    match &opts.out {
+        Some(out) => vec![(
+            profiles.to_vec(),
+            ctx.cwd.join(out),
+            format!("vprof render {} --out {}", names.join(" "), out.display()),
+        )],
+        None => profiles
+            .iter()
+            .zip(names)
+            .map(|(p, name)| {
+                (
+                    vec![p.clone()],
+                    default_dir(&run.project.deploy_dir, &p.name),
+                    format!("vprof render {name}"),
+                )
+            })
+            .collect(),
+    }
 }
 
 /// The names given, or every profile with `--all`.
