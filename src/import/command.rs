@@ -95,6 +95,7 @@ fn words(node: &Node, lines: &Lines<'_>, inv: &mut Invocation) -> Result<Vec<Tok
         Value::Scalar { text: raw, .. } => {
             let text = interpolated(raw, node.line, inv)?;
             out = split(&text, node.line, lines)?;
+            super::shell::commented_flags(&text, node.line, lines, &mut inv.dropped);
         }
         Value::Map(_) => {
             return Err(NotVllm {
@@ -144,12 +145,12 @@ fn is_shell(word: &str) -> bool {
     )
 }
 
-fn is_python(word: &str) -> bool {
+pub(super) fn is_python(word: &str) -> bool {
     let base = word.rsplit('/').next().unwrap_or(word);
     base == "python" || base.starts_with("python3")
 }
 
-const API_SERVER_MODULE: &str = "vllm.entrypoints.openai.api_server";
+pub(super) const API_SERVER_MODULE: &str = "vllm.entrypoints.openai.api_server";
 
 /// Read the vLLM invocation of a service.
 pub fn invocation(
@@ -171,7 +172,7 @@ pub fn invocation(
     Ok(inv)
 }
 
-fn strip_launcher(
+pub(super) fn strip_launcher(
     argv: Vec<Token>,
     explicit_entrypoint: bool,
     line: usize,
@@ -229,7 +230,7 @@ fn strip_launcher(
                 message: String::from("arguments after the `sh -c` script are not kept"),
             });
         }
-        return shell_script(script, lines, inv);
+        return super::shell::shell_script(script, lines, inv);
     }
     if is_shell(word) {
         let script = argv.get(i + 1).map_or("a script", |t| t.text.as_str());
@@ -246,86 +247,7 @@ fn strip_launcher(
     })
 }
 
-/// Find `vllm serve` or the API server module inside a shell script; the other lines of the
-/// script are reported.
-fn shell_script(script: &Token, lines: &Lines<'_>, inv: &mut Invocation) -> Result<(), NotVllm> {
-    let joined = script.text.replace("\\\n", " ");
-    let mut found = false;
-    let mut cursor = script.line;
-    for logical in joined.lines() {
-        let trimmed = logical.trim();
-        let here = lines
-            .find(
-                cursor,
-                trimmed.get(..trimmed.len().min(40)).unwrap_or(trimmed),
-            )
-            .unwrap_or(cursor);
-        cursor = here;
-        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed == "set -e" {
-            continue;
-        }
-        if found {
-            inv.dropped.push(Dropped {
-                line: here,
-                message: format!(
-                    "shell script line after vLLM starts is not kept: {}",
-                    clip(trimmed)
-                ),
-            });
-            continue;
-        }
-        let Ok(tokens) = split(logical, here, lines) else {
-            inv.dropped.push(Dropped {
-                line: here,
-                message: format!("shell script line is not kept: {}", clip(trimmed)),
-            });
-            continue;
-        };
-        let start = tokens
-            .iter()
-            .position(|t| t.text == "vllm" || is_python(&t.text));
-        let launches = start.is_some_and(|s| {
-            let rest = &tokens[s..];
-            (rest[0].text == "vllm" && rest.get(1).is_some_and(|t| t.text == "serve"))
-                || (rest.get(1).is_some_and(|t| t.text == "-m")
-                    && rest.get(2).is_some_and(|t| t.text == API_SERVER_MODULE))
-        });
-        match (start, launches) {
-            (Some(s), true) => {
-                found = true;
-                let mut end = tokens.len();
-                if let Some(op) = tokens[s..]
-                    .iter()
-                    .position(|t| matches!(t.text.as_str(), "&&" | "||" | ";" | "|" | "&"))
-                {
-                    end = s + op;
-                    inv.dropped.push(Dropped {
-                        line: here,
-                        message: String::from(
-                            "shell operators after the vLLM command are not kept",
-                        ),
-                    });
-                }
-                let vllm_tokens = tokens[s..end].to_vec();
-                strip_launcher(vllm_tokens, false, here, lines, inv)?;
-                inv.launcher = format!("sh -c with {}", inv.launcher);
-            }
-            _ => inv.dropped.push(Dropped {
-                line: here,
-                message: format!("shell script line is not kept: {}", clip(trimmed)),
-            }),
-        }
-    }
-    if !found {
-        return Err(NotVllm {
-            line: script.line,
-            message: String::from("the shell script does not start `vllm serve`"),
-        });
-    }
-    Ok(())
-}
-
-fn clip(s: &str) -> String {
+pub(super) fn clip(s: &str) -> String {
     if s.chars().count() > 60 {
         format!("{}…", s.chars().take(60).collect::<String>())
     } else {
@@ -351,8 +273,14 @@ mod tests {
     fn list_string_and_folded_commands() {
         let list = run("command: [\"--model\", \"m\", \"--port=${P:-8000}\"]\n").unwrap();
         assert_eq!(texts(&list), ["--model", "m", "--port=8000"]);
-        let folded = run("command: >\n  --model m\n  --json '{\"a\": 1}'\n  # --off 1\n").unwrap();
+        let folded = run(
+            "command: >\n  --model m\n  --json '{\"a\": 1}'\n  # --off 1\n  --max-model-len 9\n",
+        )
+        .unwrap();
         assert_eq!(texts(&folded), ["--model", "m", "--json", "{\"a\": 1}"]);
+        assert_eq!(folded.dropped.len(), 1);
+        assert_eq!(folded.dropped[0].line, 4);
+        assert!(folded.dropped[0].message.contains("--max-model-len 9"));
         assert_eq!(folded.args[2].line, 3);
         let serve = run("command: vllm serve Qwen/Qwen3-8B --max-model-len 4096\n").unwrap();
         assert_eq!(serve.model.unwrap().text, "Qwen/Qwen3-8B");
