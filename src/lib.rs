@@ -52,7 +52,7 @@ use exit::Outcome;
 
 /// Run one command line; the binary maps the outcome to an exit code.
 pub fn run(cli: Cli) -> Outcome {
-    let printer = output::Printer::from_env();
+    let printer = output::Printer::new(cli.color, cli.quiet);
     let cwd = match std::env::current_dir() {
         Ok(cwd) => cwd,
         Err(err) => {
