@@ -182,6 +182,8 @@ impl Pipeline {
     /// names given twice are usage errors.
     pub fn deployment_targets(&self, names: &[String]) -> Result<Vec<Target>, Error> {
         let mut targets: Vec<Target> = Vec::new();
+        // A set, not a scan of `targets`: `render --all` over 10,000 profiles stays linear.
+        let mut seen = std::collections::HashSet::new();
         for name in names {
             let t = self.target(name)?;
             if t.is_partial() {
@@ -190,7 +192,7 @@ impl Pipeline {
                     t.name
                 )));
             }
-            if targets.iter().any(|o| o.path == t.path) {
+            if !seen.insert(t.path.clone()) {
                 return Err(Error::Usage(format!("`{}` is named twice", t.name)));
             }
             targets.push(t);
