@@ -1,12 +1,13 @@
 //! `vprof bench --compare A.json B.json ...`: the seed's table, one row per saved run:
 //! profile, TTFT on a miss, TTFT on a hit, acceleration (miss / hit).
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::BenchResult;
 
 /// One row of the comparison.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Row {
     pub file: String,
     pub profile: String,

@@ -11,6 +11,7 @@ pub mod workload;
 
 use std::time::{Duration, Instant};
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::live::{Client, HttpError, Metrics, sse};
@@ -30,7 +31,7 @@ pub struct Plan {
 }
 
 /// A request's place in its pair.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Miss,
@@ -38,7 +39,7 @@ pub enum Role {
 }
 
 /// One measured request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Measured {
     pub pair: u32,
     pub role: Role,
@@ -52,7 +53,7 @@ pub struct Measured {
 }
 
 /// What the server counted during the run (differences of `/metrics` before and after).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ServerCounts {
     pub prefix_cache_queries: Option<f64>,
     pub prefix_cache_hits: Option<f64>,
@@ -63,7 +64,7 @@ pub struct ServerCounts {
 }
 
 /// Medians over the pairs.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Summary {
     pub ttft_miss_s: Option<f64>,
     pub ttft_hit_s: Option<f64>,
@@ -74,7 +75,7 @@ pub struct Summary {
 }
 
 /// A benchmark run: the document `bench` prints and saves, and `--compare` reads.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BenchResult {
     pub profile: String,
     pub url: String,

@@ -11,6 +11,7 @@ mod value;
 
 use std::collections::BTreeSet;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value as Json;
 
@@ -21,7 +22,7 @@ use crate::profile::raw::OneOrMany;
 use crate::vllm::{FlagTable, table};
 
 /// How a profile value and the server compare.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// The server runs the profile's value (or vLLM's default where the profile sets none).
@@ -35,7 +36,7 @@ pub enum Status {
 }
 
 /// One compared setting.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Row {
     /// The profile key (`vllm.max_model_len`), or the server's label where no key maps.
     pub key: String,
