@@ -13,9 +13,11 @@ mod estimate;
 mod facts;
 mod hf_cache;
 mod table;
+#[cfg(test)]
+mod tests;
 
 pub use catalog::{entry as catalog_entry, ids as catalog_ids};
-pub use config::{flatten, parse as parse_config};
+pub use config::{REQUIRED, flatten, parse as parse_config};
 pub use estimate::{Accounting, GpuPlan, Plan, PlanInput, estimate};
 pub use facts::{Mla, ModelFacts, Moe, Quant, Vision, context_limit, resolve_facts, tp_problems};
 pub use hf_cache::{from_hf_cache, hf_cache_dirs};

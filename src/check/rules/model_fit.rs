@@ -81,8 +81,13 @@ pub fn plan_input(profile: &Profile, facts: &ModelFacts) -> Result<PlanInput, St
 /// A profile's plan, when its facts and host are known.
 pub fn plan(profile: &Profile) -> Result<(ModelFacts, PlanInput, Plan), String> {
     let facts = facts(profile).map_err(|missing| {
+        let what = if missing.len() >= model::REQUIRED.len() {
+            "no"
+        } else {
+            "incomplete"
+        };
         format!(
-            "no model facts for `{}` (missing: {})",
+            "{what} model facts for `{}` (missing: {})",
             profile.model,
             missing.join(", ")
         )
@@ -92,24 +97,42 @@ pub fn plan(profile: &Profile) -> Result<(ModelFacts, PlanInput, Plan), String> 
     Ok((facts, input, plan))
 }
 
+/// The `model-facts` finding: no facts at all, or facts the estimator needs and no source
+/// gives (an expert size, a window): never guessed from a dense shape.
+fn missing_facts(profile: &Profile, missing: &[&str]) -> Diagnostic {
+    let unchecked =
+        "tp-divides-heads, weights-fit, kv-cache-fit and context-length were not checked";
+    if missing.len() >= model::REQUIRED.len() {
+        return Diagnostic::new(
+            Check::ModelFacts,
+            format!("no model facts for `{}`: {unchecked}", profile.model),
+        )
+        .at(profile.label("vllm.model", "unknown model"))
+        .with_help(format!(
+            "add a [model] table with {} or put the model's config.json in the Hugging Face cache",
+            missing.join(", ")
+        ));
+    }
+    Diagnostic::new(
+        Check::ModelFacts,
+        format!(
+            "the model facts of `{}` lack {}: {unchecked}",
+            profile.model,
+            missing.join(", ")
+        ),
+    )
+    .at(profile.label("vllm.model", "incomplete model facts"))
+    .with_help(format!(
+        "add {} to the [model] table (names as in the model's config.json); vprof does not size experts or sliding windows from a dense shape",
+        missing.join(", ")
+    ))
+}
+
 pub fn check(profile: &Profile, diags: &mut Diagnostics) {
     let facts = match facts(profile) {
         Ok(f) => f,
         Err(missing) => {
-            diags.push(
-                Diagnostic::new(
-                    Check::ModelFacts,
-                    format!(
-                        "no model facts for `{}`: tp-divides-heads, weights-fit, kv-cache-fit and context-length were not checked",
-                        profile.model
-                    ),
-                )
-                .at(profile.label("vllm.model", "unknown model"))
-                .with_help(format!(
-                    "add a [model] table with {} or put the model's config.json in the Hugging Face cache",
-                    missing.join(", ")
-                )),
-            );
+            diags.push(missing_facts(profile, &missing));
             return;
         }
     };

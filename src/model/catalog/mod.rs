@@ -55,11 +55,14 @@ pub fn entry(model_id: &str) -> Option<(Map<String, Value>, String)> {
             let quant = if suffix.is_empty() {
                 None
             } else {
-                let (_, q) = e
+                match e
                     .variants
                     .iter()
-                    .find(|(s, _)| s.eq_ignore_ascii_case(suffix))?;
-                Some(q.clone())
+                    .find(|(s, _)| s.eq_ignore_ascii_case(suffix))
+                {
+                    Some((_, q)) => Some(q.clone()),
+                    None => continue,
+                }
             };
             let mut config = flatten(&Value::Object(e.config.clone()));
             if let Some(q) = quant {

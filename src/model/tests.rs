@@ -1,0 +1,144 @@
+//! Facts read from real configs (the catalog's) for each architecture family the estimator
+//! distinguishes, and what it does with them: MoE layer counts, expert and shared sizes,
+//! sliding-window layouts as vLLM's hybrid KV cache manager groups them, latent attention.
+
+use serde_json::json;
+
+use super::{PlanInput, catalog, estimate, parse_config};
+
+fn input(gpus: u32, total: f64, version: &str) -> PlanInput {
+    PlanInput {
+        gpu_ids: (0..gpus).map(|i| i.to_string()).collect(),
+        gpu_total_gib: total,
+        gpu_name: Some(String::from("NVIDIA H100 80GB HBM3")),
+        gpu_memory_utilization: 0.9,
+        tensor_parallel_size: gpus,
+        pipeline_parallel_size: 1,
+        max_model_len: 32_768,
+        max_num_seqs: Some(64),
+        max_num_batched_tokens: None,
+        enable_chunked_prefill: None,
+        kv_cache_dtype: String::from("auto"),
+        block_size: 16,
+        enforce_eager: false,
+        disable_hybrid_kv_cache_manager: false,
+        vllm_version: version.to_string(),
+    }
+}
+
+#[test]
+fn qwen3_moe_is_all_sparse_and_weighs_its_checkpoint() {
+    let f = catalog("Qwen/Qwen3-30B-A3B").expect("in the catalog");
+    let m = f.moe.as_ref().expect("a MoE model");
+    assert_eq!(
+        (m.experts, m.experts_per_token, m.expert_intermediate),
+        (128, 8, 768)
+    );
+    assert_eq!((m.moe_layers, m.shared_intermediate), (48, 0));
+    // The checkpoint is 61,064,216,576 bytes of bf16 (56.87 GiB).
+    let plan = estimate(&f, &input(1, 79.65, "0.11.0"));
+    let w = plan.gpus[0].weights_gib;
+    assert!((w - 56.87).abs() / 56.87 < 0.01, "{w}");
+    // Not a dense model of intermediate_size 6144: that would be 4x smaller.
+    assert!(w > 50.0);
+}
+
+#[test]
+fn deepseek_v3_latent_attention_and_dense_first_layers() {
+    let f = catalog("deepseek-ai/DeepSeek-R1").expect("in the catalog");
+    let m = f.moe.as_ref().expect("a MoE model");
+    assert_eq!(m.moe_layers, 58, "first_k_dense_replace = 3 of 61");
+    assert_eq!(m.shared_intermediate, 2048);
+    let mla = f.mla.as_ref().expect("MLA");
+    assert_eq!((mla.kv_lora_rank, mla.qk_rope_head_dim), (512, 64));
+    // KV per token and layer is the latent plus the rotary key, not split across TP: 61 x 576 x 2.
+    let plan = estimate(&f, &input(8, 140.0, "0.11.0"));
+    assert_eq!(plan.kv_bytes_per_token, 61 * 576 * 2);
+    // 671B in fp8 over 8 GPUs: about 80 GiB each.
+    let w = plan.gpus[0].weights_gib;
+    assert!((75.0..85.0).contains(&w), "{w}");
+}
+
+#[test]
+fn gemma3_sliding_layers_are_grouped_as_vllm_does() {
+    let f = catalog("google/gemma-3-27b-it").expect("in the catalog");
+    assert_eq!(
+        (f.layers, f.sliding_layers, f.sliding_window),
+        (62, 52, Some(1024))
+    );
+    assert!(f.vision.is_some(), "the SigLIP tower is counted");
+    let hybrid = estimate(&f, &input(1, 79.65, "0.11.0"));
+    // 10 full layers; sliding layers in 6 groups of 10 (the last padded): 7 groups of 10.
+    let per_layer = 2 * 16 * 128 * 2;
+    assert_eq!(hybrid.kv_bytes_per_token, 70 * per_layer);
+    let full = estimate(&f, &input(1, 79.65, "0.9.2"));
+    assert_eq!(
+        full.kv_bytes_per_token,
+        62 * per_layer,
+        "before 0.10 every layer is full"
+    );
+    // One 32k sequence needs 2048 blocks on each full layer but only its window plus one
+    // batch (1024 - 1 + 8192 tokens: 576 + 1 blocks) on each sliding layer.
+    let blocks = |gib: f64| (gib * f64::from(1u32 << 30) / (16 * per_layer) as f64).round();
+    assert_eq!(blocks(full.kv_needed_gib), 62.0 * 2048.0);
+    assert_eq!(blocks(hybrid.kv_needed_gib), 10.0 * 2048.0 + 52.0 * 577.0);
+    assert!(hybrid.accounting.hybrid_kv_cache && !full.accounting.hybrid_kv_cache);
+}
+
+#[test]
+fn gpt_oss_alternates_and_quantizes_only_its_experts() {
+    let f = catalog("openai/gpt-oss-120b").expect("in the catalog");
+    assert_eq!((f.layers, f.sliding_layers), (36, 18));
+    let q = f.quant.as_ref().expect("mxfp4");
+    assert!(q.experts_only && q.bits == 4 && q.group_size == 32);
+    // vLLM reports 64.38 GiB of weights on one H100 (vllm-project/vllm#33155).
+    let w = estimate(&f, &input(1, 79.65, "0.14.1")).gpus[0].weights_gib;
+    assert!((w - 64.38).abs() / 64.38 < 0.03, "{w}");
+}
+
+#[test]
+fn llama4_maverick_interleaves_experts_and_chunks_attention() {
+    let f = catalog("meta-llama/Llama-4-Maverick-17B-128E-Instruct").expect("in the catalog");
+    let m = f.moe.as_ref().expect("a MoE model");
+    assert_eq!(
+        (m.moe_layers, m.dense_intermediate, m.shared_intermediate),
+        (24, 16_384, 8192)
+    );
+    assert_eq!((f.sliding_layers, f.sliding_window), (36, Some(8192)));
+}
+
+#[test]
+fn mixtral_experts_are_intermediate_size_wide() {
+    let f = catalog("mistralai/Mixtral-8x7B-Instruct-v0.1").expect("in the catalog");
+    let m = f.moe.as_ref().expect("a MoE model");
+    assert_eq!(
+        (
+            m.experts,
+            m.experts_per_token,
+            m.expert_intermediate,
+            m.moe_layers
+        ),
+        (8, 2, 14_336, 32)
+    );
+}
+
+#[test]
+fn a_moe_config_without_expert_sizes_is_not_guessed_dense() {
+    let config = json!({"model_type": "acme_moe", "num_hidden_layers": 4, "num_attention_heads": 8,
+        "hidden_size": 512, "intermediate_size": 1536, "vocab_size": 1000,
+        "max_position_embeddings": 4096, "num_experts": 16});
+    let map = config.as_object().cloned().unwrap_or_default();
+    let missing = parse_config(&map, None, String::from("test")).expect_err("facts are missing");
+    assert_eq!(
+        missing,
+        vec!["num_experts_per_tok", "moe_intermediate_size"]
+    );
+    let sliding = json!({"num_hidden_layers": 4, "num_attention_heads": 8, "hidden_size": 512,
+        "intermediate_size": 1536, "vocab_size": 1000, "max_position_embeddings": 4096,
+        "layer_types": ["sliding_attention", "full_attention", "sliding_attention", "full_attention"]});
+    let map = sliding.as_object().cloned().unwrap_or_default();
+    assert_eq!(
+        parse_config(&map, None, String::new()).expect_err("no window"),
+        vec!["sliding_window"]
+    );
+}
