@@ -72,6 +72,29 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Turn compose files that run vLLM into profiles; report what cannot be mapped, by line.
+    ///
+    /// Example: vprof import docker-compose.yml --out profiles
+    Import {
+        /// Compose files to read.
+        #[arg(required = true, value_name = "COMPOSE_FILE")]
+        files: Vec<PathBuf>,
+        /// Import only this service.
+        #[arg(long, value_name = "NAME")]
+        service: Option<String>,
+        /// Directory for the profiles (default: the project's profiles directory).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Show what would be written, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Do not ask for confirmation on a terminal.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Overwrite existing profiles that differ from the import.
+        #[arg(long)]
+        force: bool,
+    },
     /// Compare a running vLLM server with the profile (/v1/models, /metrics, /version).
     Verify {
         name: String,

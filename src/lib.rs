@@ -28,6 +28,7 @@ pub mod commands;
 pub mod diagnostics;
 pub mod error;
 pub mod exit;
+pub mod import;
 pub mod live;
 pub mod model;
 pub mod output;
@@ -69,6 +70,24 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Plan { name } => commands::plan::run(&ctx, name),
         Command::Sweep { grid, out } => commands::sweep::run(&ctx, grid, out),
         Command::Diff { a, b } => commands::diff::run(&ctx, a, b),
+        Command::Import {
+            files,
+            service,
+            out,
+            dry_run,
+            yes,
+            force,
+        } => commands::import::run(
+            &ctx,
+            files,
+            &commands::import::Options {
+                service: service.clone(),
+                out: out.clone(),
+                dry_run: *dry_run,
+                yes: *yes,
+                force: *force,
+            },
+        ),
         Command::Verify { name, url, timeout } => {
             commands::verify::run(&ctx, name, url.as_deref(), *timeout)
         }

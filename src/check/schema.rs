@@ -139,10 +139,15 @@ pub fn validate(node: &Node, kind: SchemaKind, diags: &mut Diagnostics) {
                 } else {
                     format!("`{path}`")
                 };
-                diags.push(
-                    Diagnostic::new(Check::Schema, format!("{what}: {}", error.masked()))
-                        .at(target.origin.value_label(short_reason(error.kind()))),
-                );
+                let mut d = Diagnostic::new(Check::Schema, format!("{what}: {}", error.masked()))
+                    .at(target.origin.value_label(short_reason(error.kind())));
+                // A pattern says little to a reader: the field's description says what it wants.
+                if matches!(error.kind(), ValidationErrorKind::Pattern { .. })
+                    && let Some(help) = description_at(schema, &pointer)
+                {
+                    d = d.with_help(help);
+                }
+                diags.push(d);
             }
         }
     }
@@ -257,11 +262,41 @@ fn properties_at(root: &Value, pointer: &str) -> Vec<String> {
 }
 
 /// "an integer or a string" for the alternatives allowed at `pointer`.
+/// The description of the field at `pointer` (or of the array holding the item there).
+fn description_at(root: &Value, pointer: &str) -> Option<String> {
+    let mut pointer = pointer.to_string();
+    loop {
+        let found = schemas_at(root, &pointer).iter().find_map(|s| {
+            s.get("description")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        });
+        if found.is_some() {
+            return found;
+        }
+        let (parent, last) = pointer.rsplit_once('/')?;
+        if last.parse::<usize>().is_err() {
+            return None;
+        }
+        pointer = parent.to_string();
+    }
+}
+
 fn describe_alternatives(root: &Value, pointer: &str) -> String {
     let mut names: Vec<String> = schemas_at(root, pointer)
         .iter()
         .map(|b| {
-            let t = b.get("type").and_then(Value::as_str).unwrap_or("value");
+            // A branch that only wraps a definition (`allOf: [{$ref}]`) has the type of it.
+            let typed = b
+                .get("allOf")
+                .and_then(Value::as_array)
+                .and_then(|all| all.first())
+                .map_or(*b, |inner| deref(root, inner));
+            let t = b
+                .get("type")
+                .or_else(|| typed.get("type"))
+                .and_then(Value::as_str)
+                .unwrap_or("value");
             let mut name = type_name(t).to_string();
             if let Some(pattern) = b.get("pattern").and_then(Value::as_str) {
                 if pattern.contains("kKmMgG") {

@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod diff;
+pub mod import;
 pub mod init;
 pub mod list;
 pub mod plan;

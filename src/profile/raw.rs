@@ -80,20 +80,27 @@ pub struct Deploy {
     /// Host port published for the OpenAI-compatible API (the container listens on 8000).
     #[schemars(range(min = 1, max = 65535))]
     pub port: Option<u32>,
-    /// Host address the port is bound to (default: all interfaces).
+    /// Host address the port is bound to, an IPv4 or IPv6 address (default: all interfaces).
+    #[schemars(regex(pattern = r"^([0-9]{1,3}(\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$"))]
     pub bind_address: Option<String>,
     /// Shared memory size for the container (`16gb`); needed with TP x PP > 1 unless ipc = "host".
     #[schemars(regex(pattern = r"^[0-9]+(\.[0-9]+)?\s*([bkmgBKMG]|[kmgKMG][bB])?$"))]
     pub shm_size: Option<String>,
     /// IPC mode, e.g. "host".
     pub ipc: Option<String>,
-    /// Host directory of the Hugging Face cache, mounted at /root/.cache/huggingface.
+    /// Host directory of the Hugging Face cache, mounted at /root/.cache/huggingface (no `:`,
+    /// which would let the path choose the mount point).
+    #[schemars(regex(pattern = r"^[^:\x00-\x1F\x7F]+$"))]
     pub hf_cache: Option<String>,
     /// Names of environment variables holding secrets (values live in .env, never here).
     pub secrets: Option<Vec<SecretName>>,
     /// Plain environment variables for the container.
     pub env: Option<BTreeMap<String, String>>,
-    /// Extra volumes in compose short syntax (`./data:/data:ro`).
+    /// Extra volumes in compose short syntax (`./data:/data:ro`): a source, an absolute target
+    /// and an optional mode.
+    #[schemars(inner(regex(
+        pattern = r"^[^:\x00-\x1F\x7F]+:/[^:\x00-\x1F\x7F]*(:[A-Za-z,]+)?$"
+    )))]
     pub volumes: Option<Vec<String>>,
     /// Healthcheck start period: how long model loading may take (default "600s").
     #[schemars(regex(pattern = r"^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$"))]
@@ -143,8 +150,12 @@ pub enum OneOrMany {
 /// own argument names, checked against the target version's flag table.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 pub struct Vllm {
-    /// Hugging Face model id or path (rendered as `--model`).
-    #[schemars(length(min = 1))]
+    /// Hugging Face model id or path (rendered as `--model`); it cannot start with `-`, which
+    /// vLLM's parser would read as an option.
+    #[schemars(
+        length(min = 1),
+        regex(pattern = r"^[^-\x00-\x1F\x7F][^\x00-\x1F\x7F]*$")
+    )]
     pub model: Option<String>,
     /// Name(s) the API serves the model under.
     pub served_model_name: Option<OneOrMany>,

@@ -57,23 +57,58 @@ pub fn command(dir: &Path, args: &[&str]) -> Command {
 }
 
 /// Run vprof in `dir`; a run longer than `limit` is killed and fails the test (a hang).
+/// Output is drained while it runs, so a large report cannot block the child on a full pipe.
 pub fn run_within(dir: &Path, args: &[&str], limit: Duration) -> Output {
+    use std::io::Read;
     let mut child = command(dir, args).spawn().unwrap();
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            r.read_to_end(&mut buf).unwrap();
+            buf
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().unwrap()));
+    let err = drain(Box::new(child.stderr.take().unwrap()));
     let start = Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            return child.wait_with_output().unwrap();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
         }
         if start.elapsed() > limit {
             child.kill().unwrap();
-            let out = child.wait_with_output().unwrap();
+            child.wait().unwrap();
+            let stderr = err.join().unwrap();
             panic!(
-                "vprof {args:?} still running after {limit:?}; stderr: {}",
-                text(&out.stderr)
+                "vprof {} still running after {limit:?}; stderr: {}",
+                short(&format!("{args:?}")),
+                short(&text(&stderr))
             );
         }
         std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
     }
+}
+
+/// At most 2,000 characters of a text, for assertion messages.
+pub fn short(text: &str) -> String {
+    if text.chars().count() <= 2000 {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(1000).collect();
+    let tail: String = text
+        .chars()
+        .rev()
+        .take(1000)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    format!("{head}\n[...]\n{tail}")
 }
 
 pub fn vprof(dir: &Path, args: &[&str]) -> Output {
@@ -101,7 +136,7 @@ pub fn shown(out: &Output) -> String {
     format!(
         "exit {}\n--- stdout\n{}\n--- stderr\n{}",
         code(out),
-        stdout(out),
-        stderr(out)
+        short(&stdout(out)),
+        short(&stderr(out))
     )
 }

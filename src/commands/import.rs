@@ -1,0 +1,331 @@
+//! `vprof import COMPOSE_FILE... [--service NAME] [--out DIR] [--dry-run] [--yes] [--force]`.
+//!
+//! Import in memory (`crate::import`), validate the profiles as `vprof validate` would (in a
+//! staging copy, so nothing is written before the user agrees), show the diff of each file
+//! against the disk, then write atomically. An existing profile that differs is never replaced
+//! without `--force`, the same rule as `render`. Findings: what could not be mapped (at its
+//! line in the compose file, secrets masked), then validation findings of the profiles.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use super::{Context, plural, report, report_json, shown};
+use crate::cli::Format;
+use crate::diagnostics::{Diagnostic, Diagnostics, Label};
+use crate::error::Error;
+use crate::exit::Outcome;
+use crate::import::{self, Import, Input, Note};
+use crate::pipeline::Pipeline;
+use crate::profile::Loader;
+use crate::render::diff;
+use crate::render::write::{self, State};
+use crate::render::{File, Kind};
+
+/// Compose files larger than this are refused.
+const MAX_COMPOSE_BYTES: u64 = 4 << 20;
+
+/// The flags of `vprof import`.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub service: Option<String>,
+    pub out: Option<PathBuf>,
+    pub dry_run: bool,
+    pub yes: bool,
+    pub force: bool,
+}
+
+fn read_input(ctx: &Context, path: &Path) -> Result<Input, Error> {
+    let abs = ctx.cwd.join(path);
+    let failed = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = std::fs::metadata(&abs).map_err(failed)?;
+    if !meta.is_file() {
+        return Err(Error::Usage(format!(
+            "{} is not a regular file",
+            path.display()
+        )));
+    }
+    if meta.len() > MAX_COMPOSE_BYTES {
+        return Err(Error::Usage(format!(
+            "{} is {} bytes; compose files are limited to {MAX_COMPOSE_BYTES}",
+            path.display(),
+            meta.len()
+        )));
+    }
+    let bytes = std::fs::read(&abs).map_err(failed)?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Error::Usage(format!("{} is not UTF-8", path.display())))?;
+    // As the user wrote it when relative (`../x.yml` stays so), else relative to the cwd.
+    let display = if path.is_relative() {
+        path.to_string_lossy().replace('\\', "/")
+    } else {
+        shown(ctx, &abs)
+    };
+    Ok(Input { display, text })
+}
+
+fn line_span(text: &str, line: usize) -> std::ops::Range<usize> {
+    let mut start = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let body = l.trim_end_matches(['\n', '\r']);
+            let indent = body.len() - body.trim_start().len();
+            return start + indent..start + body.len();
+        }
+        start += l.len();
+    }
+    text.len()..text.len()
+}
+
+fn to_diagnostic(note: &Note, file: usize, text: &str) -> Diagnostic {
+    let mut d = Diagnostic::new(note.check, note.message.clone())
+        .with_level(note.level)
+        .at(Label::new(file, line_span(text, note.line), ""));
+    if let Some(h) = &note.help {
+        d = d.with_help(h.clone());
+    }
+    d
+}
+
+pub fn run(ctx: &Context, files: &[PathBuf], opts: &Options) -> Result<Outcome, Error> {
+    let mut session = super::open(ctx)?;
+    let inputs: Vec<Input> = files
+        .iter()
+        .map(|f| read_input(ctx, f))
+        .collect::<Result<_, _>>()?;
+    let result = import::import(&inputs, opts.service.as_deref());
+    if let Some(s) = &opts.service
+        && result.matched_services == 0
+    {
+        return Err(Error::Usage(format!(
+            "no service named `{s}` in the compose files given"
+        )));
+    }
+    for (index, notes) in result.notes.iter().enumerate() {
+        let masked = import::mask_secrets(&inputs[index].text);
+        let file = session
+            .sources
+            .add(inputs[index].display.clone(), masked.clone());
+        for note in notes {
+            session.push(to_diagnostic(note, file, &masked));
+        }
+    }
+    let out_dir = match &opts.out {
+        Some(o) => ctx.cwd.join(o),
+        None => session.project.profiles_dir.clone(),
+    };
+    let outputs: Vec<(PathBuf, String, bool)> = result
+        .partials
+        .iter()
+        .map(|o| (o, true))
+        .chain(result.profiles.iter().map(|o| (o, false)))
+        .map(|(o, partial)| {
+            (
+                out_dir.join(format!("{}.toml", o.name)),
+                o.text(&inputs),
+                partial,
+            )
+        })
+        .collect();
+    validate_staged(ctx, &mut session, &out_dir, &outputs)?;
+    let planned = write::plan(
+        outputs
+            .iter()
+            .map(|(path, text, _)| File {
+                path: path.clone(),
+                kind: Kind::Compose,
+                text: text.clone(),
+            })
+            .collect(),
+        false,
+    )?;
+    let mut refused = Vec::new();
+    let mut to_write = Vec::new();
+    for mut p in planned {
+        if let State::Refused(_) = p.state {
+            if opts.force {
+                p.state = State::Update;
+            } else {
+                refused.push(p.file.path.clone());
+                p.state = State::Refused(String::from("it exists and differs"));
+            }
+        }
+        to_write.push(p);
+    }
+    if ctx.format == Format::Human {
+        for p in &to_write {
+            if p.state == State::Unchanged {
+                continue;
+            }
+            let path = shown(ctx, &p.file.path);
+            let old = p.old.clone().unwrap_or_default();
+            ctx.printer.out(&diff::unified(
+                &old,
+                &p.file.text,
+                &path,
+                &path,
+                ctx.printer.color_stdout,
+            ));
+        }
+    }
+    let mut written = Vec::new();
+    let changed = to_write
+        .iter()
+        .any(|p| matches!(p.state, State::Create | State::Update));
+    let blocked = !refused.is_empty();
+    if !opts.dry_run && !blocked && changed {
+        let agreed = !ctx.printer.interactive
+            || opts.yes
+            || ctx.format == Format::Json
+            || ctx.printer.confirm("Write these profiles?");
+        if agreed {
+            written = write::write_all(&to_write)?;
+        }
+    }
+    let mut outcome = finish(
+        ctx,
+        &mut session,
+        &result,
+        &inputs,
+        &to_write,
+        &written,
+        opts,
+    );
+    if blocked && !opts.dry_run {
+        let names: Vec<String> = refused.iter().map(|p| shown(ctx, p)).collect();
+        ctx.printer.err(&format!(
+            "error: refusing to overwrite {}: it exists and differs from the import; re-run with --force to overwrite, or import into another --out\n",
+            names.join(", ")
+        ));
+        outcome = Outcome::Failure;
+    }
+    Ok(outcome)
+}
+
+/// Validate the imported profiles in a staging directory laid out like the output, so that
+/// findings name the files as they will be.
+fn validate_staged(
+    ctx: &Context,
+    session: &mut Pipeline,
+    out_dir: &Path,
+    outputs: &[(PathBuf, String, bool)],
+) -> Result<(), Error> {
+    let stage = tempfile::tempdir().map_err(|source| Error::Write {
+        path: std::env::temp_dir(),
+        source,
+    })?;
+    let relative = shown(ctx, out_dir);
+    let rel = if relative.starts_with('/') || relative.contains("..") {
+        String::from("profiles")
+    } else {
+        relative
+    };
+    let staged_dir = stage.path().join(&rel);
+    std::fs::create_dir_all(&staged_dir).map_err(|source| Error::Write {
+        path: staged_dir.clone(),
+        source,
+    })?;
+    let mut targets = Vec::new();
+    for (path, text, partial) in outputs {
+        let name = path.file_name().map(PathBuf::from).unwrap_or_default();
+        let staged = staged_dir.join(&name);
+        std::fs::write(&staged, text).map_err(|source| Error::Write {
+            path: staged.clone(),
+            source,
+        })?;
+        targets.push((staged, *partial));
+    }
+    let mut project = session.project.clone();
+    project.profiles_dir = staged_dir;
+    let mut raw = Diagnostics::default();
+    {
+        let mut loader = Loader::new(&project, stage.path(), &mut session.sources, &mut raw);
+        for (path, partial) in &targets {
+            if *partial {
+                loader.check_only(path)?;
+                continue;
+            }
+            let name = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if let Some(p) = loader.profile(path, &name)? {
+                crate::check::profile(&p, &project, loader.diags);
+            }
+        }
+    }
+    session.absorb(raw);
+    Ok(())
+}
+
+fn finish(
+    ctx: &Context,
+    session: &mut Pipeline,
+    result: &Import,
+    inputs: &[Input],
+    planned: &[write::Planned],
+    written: &[PathBuf],
+    opts: &Options,
+) -> Outcome {
+    let state = |p: &write::Planned| -> &'static str {
+        if written.contains(&p.file.path) {
+            "written"
+        } else {
+            match p.state {
+                State::Unchanged => "unchanged",
+                State::Refused(_) => "refused",
+                _ if opts.dry_run => "dry-run",
+                _ => "not written",
+            }
+        }
+    };
+    match ctx.format {
+        Format::Json => {
+            let files: Vec<serde_json::Value> = planned
+                .iter()
+                .map(|p| json!({"file": shown(ctx, &p.file.path), "state": state(p)}))
+                .collect();
+            let profiles: Vec<serde_json::Value> = result
+                .profiles
+                .iter()
+                .map(|o| {
+                    let (file, service) = o.source.clone().unwrap_or_default();
+                    json!({"name": o.name, "from": inputs[file].display, "service": service})
+                })
+                .collect();
+            let others: Vec<serde_json::Value> = result
+                .others
+                .iter()
+                .map(|o| json!({"file": inputs[o.file].display, "line": o.line, "service": o.service, "reason": o.reason}))
+                .collect();
+            let partials: Vec<&str> = result.partials.iter().map(|p| p.name.as_str()).collect();
+            report_json(
+                ctx,
+                session,
+                json!({"profiles": profiles, "partials": partials, "other_services": others, "files": files}),
+            )
+        }
+        Format::Human => {
+            for o in &result.others {
+                ctx.printer.err(&format!(
+                    "left alone: service `{}` ({}:{}): {}\n",
+                    o.service, inputs[o.file].display, o.line, o.reason
+                ));
+            }
+            for p in planned {
+                ctx.printer
+                    .err(&format!("{}: {}\n", shown(ctx, &p.file.path), state(p)));
+            }
+            let summary = format!(
+                "imported {} and {} from {}",
+                plural(result.profiles.len(), "profile"),
+                plural(result.partials.len(), "partial"),
+                plural(inputs.len(), "compose file")
+            );
+            report(ctx, session, Some(summary))
+        }
+    }
+}

@@ -1,0 +1,433 @@
+//! The `[deploy]` table of an imported profile: image, GPUs, port, volumes, environment and
+//! secrets, shared memory, healthcheck start period.
+
+use toml::{Table, Value};
+
+use super::Note;
+use super::command::{Invocation, Lines};
+use super::interpolate::interpolate;
+use super::secrets::{self, SecretValue};
+use super::service::interpolation_note;
+use super::vllm_args::VllmSide;
+use super::yaml::Node;
+use crate::diagnostics::Check;
+use crate::render::compose::{API_KEY_VAR, HF_CACHE_TARGET};
+
+/// Where vLLM listens unless `--port` says otherwise.
+const VLLM_PORT: u16 = 8000;
+const GPU_VARS: &[&str] = &["NVIDIA_VISIBLE_DEVICES", "CUDA_VISIBLE_DEVICES"];
+
+fn text(node: &Node, notes: &mut Vec<Note>) -> Option<String> {
+    let raw = node.as_str()?;
+    match interpolate(raw) {
+        Ok(i) => {
+            for v in i.vars.iter().filter(|v| super::service::worth_noting(v)) {
+                notes.push(interpolation_note(node.line, v));
+            }
+            if i.unresolved().next().is_some() {
+                return None;
+            }
+            Some(i.text)
+        }
+        Err(m) => {
+            notes.push(Note::new(
+                node.line,
+                Check::ImportUnmapped,
+                format!("invalid interpolation: {m}"),
+            ));
+            None
+        }
+    }
+}
+
+fn strings(items: Vec<String>) -> Value {
+    Value::Array(items.into_iter().map(Value::String).collect())
+}
+
+pub fn map(
+    service: &str,
+    svc: &Node,
+    image: &str,
+    side: &VllmSide,
+    _inv: &Invocation,
+    _lines: &Lines<'_>,
+    notes: &mut Vec<Note>,
+) -> (Table, Option<String>) {
+    let mut t = Table::new();
+    t.insert("service".into(), Value::String(service.to_string()));
+    t.insert("image".into(), Value::String(image.to_string()));
+    if let Some(name) = svc.get("container_name").and_then(|n| text(n, notes)) {
+        t.insert("container_name".into(), Value::String(name));
+    }
+    let env = environment(svc, side, notes);
+    let gpus = gpu_ids(svc, &env.gpu_ids, side, notes);
+    t.insert("gpu_ids".into(), strings(gpus));
+    ports(svc, side.container_port.unwrap_or(VLLM_PORT), &mut t, notes);
+    for key in ["shm_size", "ipc"] {
+        if let Some(v) = svc.get(key).and_then(|n| text(n, notes)) {
+            t.insert(key.into(), Value::String(v));
+        }
+    }
+    volumes(svc, &mut t, notes);
+    let mut secrets_list = env.secrets.clone();
+    for s in &side.secrets {
+        if !secrets_list.contains(s) {
+            secrets_list.push(s.clone());
+        }
+    }
+    if !secrets_list.is_empty() {
+        t.insert("secrets".into(), strings(secrets_list));
+    }
+    if !env.plain.is_empty() {
+        let mut e = Table::new();
+        for (k, v) in env.plain.clone() {
+            e.insert(k, Value::String(v));
+        }
+        t.insert("env".into(), Value::Table(e));
+    }
+    healthcheck(svc, &mut t, notes);
+    if let Some(r) = svc.entry("restart")
+        && r.value.as_str() != Some("unless-stopped")
+    {
+        notes.push(Note::new(
+            r.line,
+            Check::ImportUnmapped,
+            format!(
+                "`restart: {}` is not imported: vprof renders `restart: unless-stopped`",
+                r.value.as_str().unwrap_or("?")
+            ),
+        ));
+    }
+    (t, env.api_key)
+}
+
+#[derive(Debug, Default)]
+struct Env {
+    plain: Vec<(String, String)>,
+    secrets: Vec<String>,
+    gpu_ids: Option<(Vec<String>, usize)>,
+    /// The variable `VLLM_API_KEY` is read from.
+    api_key: Option<String>,
+}
+
+/// `environment` as a list of `K=V` or a mapping: (name, value node or None, line).
+fn env_items(node: &Node) -> Vec<(String, Option<Node>, usize)> {
+    if let Some(items) = node.as_seq() {
+        return items
+            .iter()
+            .filter_map(|item| {
+                let s = item.as_str()?;
+                Some(match s.split_once('=') {
+                    Some((k, v)) => (
+                        k.trim().to_string(),
+                        Some(Node {
+                            line: item.line,
+                            value: super::yaml::Value::Scalar {
+                                text: v.to_string(),
+                                plain: false,
+                            },
+                        }),
+                        item.line,
+                    ),
+                    None => (s.trim().to_string(), None, item.line),
+                })
+            })
+            .collect();
+    }
+    node.entries()
+        .into_iter()
+        .map(|e| {
+            (
+                e.key.to_string(),
+                (!e.value.is_null()).then(|| e.value.clone()),
+                e.line,
+            )
+        })
+        .collect()
+}
+
+fn environment(svc: &Node, side: &VllmSide, notes: &mut Vec<Note>) -> Env {
+    let mut env = Env::default();
+    let Some(node) = svc.get("environment") else {
+        return env;
+    };
+    for (name, value, line) in env_items(node) {
+        if GPU_VARS.contains(&name.as_str()) {
+            if let Some(v) = value.as_ref().and_then(|v| text(v, notes)) {
+                let ids: Vec<String> = v
+                    .split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                if !ids.is_empty() && ids.iter().all(|s| s.chars().all(|c| c.is_ascii_digit())) {
+                    env.gpu_ids.get_or_insert((ids, line));
+                    continue;
+                }
+            }
+            notes.push(Note::new(
+                line,
+                Check::ImportUnmapped,
+                format!("`{name}` is not imported: no GPU ids in its value"),
+            ));
+            continue;
+        }
+        if secrets::is_secret_name(&name) {
+            let (text_value, vars) = match value.as_ref().and_then(Node::as_str).map(interpolate) {
+                Some(Ok(i)) => (i.text, i.vars),
+                _ => (String::new(), Vec::new()),
+            };
+            let source = if value.is_none() {
+                SecretValue::Reference {
+                    var: name.clone(),
+                    default: false,
+                }
+            } else {
+                secrets::classify(&text_value, &vars)
+            };
+            match source {
+                SecretValue::Reference { var, default } => {
+                    if default {
+                        notes.push(Note::new(line, Check::ImportSecret, format!("the default of `${{{var}}}` is a secret value: it is not copied")).help(format!("put the value into .env as {name}")));
+                    }
+                    if name == API_KEY_VAR {
+                        if side.table.contains_key("api_key") {
+                            notes.push(Note::new(line, Check::ImportUnmapped, format!("`{API_KEY_VAR}` is not imported: `--api-key` already sets the key")));
+                        } else {
+                            env.api_key = Some(var);
+                        }
+                        continue;
+                    }
+                    if var != name {
+                        notes.push(Note::new(line, Check::ImportSecret, format!("`{name}` was read from `${{{var}}}`; vprof reads it from {name} in .env")));
+                    }
+                }
+                SecretValue::Literal => notes.push(
+                    Note::new(
+                        line,
+                        Check::ImportSecret,
+                        format!("`{name}` holds a literal secret: it is not copied"),
+                    )
+                    .help(format!("put the value into .env as {name}")),
+                ),
+            }
+            if !env.secrets.contains(&name) {
+                env.secrets.push(name);
+            }
+            continue;
+        }
+        let Some(value) = value else {
+            notes.push(Note::new(
+                line,
+                Check::ImportUnmapped,
+                format!("`{name}` passes the host's value through: a profile cannot express it"),
+            ));
+            continue;
+        };
+        match text(&value, notes) {
+            Some(v) => env.plain.push((name, v)),
+            None => notes.push(Note::new(
+                line,
+                Check::ImportUnmapped,
+                format!(
+                    "`{name}` is not imported: its value depends on a variable with no default"
+                ),
+            )),
+        }
+    }
+    env
+}
+
+fn gpu_ids(
+    svc: &Node,
+    from_env: &Option<(Vec<String>, usize)>,
+    side: &VllmSide,
+    notes: &mut Vec<Note>,
+) -> Vec<String> {
+    let devices = svc
+        .get("deploy")
+        .and_then(|d| d.get("resources"))
+        .and_then(|r| r.get("reservations"))
+        .and_then(|r| r.get("devices"))
+        .and_then(Node::as_seq);
+    for dev in devices.unwrap_or(&[]) {
+        if let Some(ids) = dev.get("device_ids").and_then(Node::as_seq) {
+            let ids: Vec<String> = ids.iter().filter_map(|n| text(n, notes)).collect();
+            if !ids.is_empty() {
+                return ids;
+            }
+        }
+        if let Some(count) = dev.get("count") {
+            if let Some(n) = count.as_str().and_then(|c| c.parse::<usize>().ok()) {
+                if let Some((ids, _)) = from_env.as_ref().filter(|(ids, _)| ids.len() == n) {
+                    return ids.clone();
+                }
+                notes.push(Note::new(
+                    count.line,
+                    Check::ImportUnmapped,
+                    format!(
+                        "`count: {n}` becomes gpu_ids 0..{}: vprof assigns GPUs by id",
+                        n.saturating_sub(1)
+                    ),
+                ));
+                return (0..n).map(|i| i.to_string()).collect();
+            }
+            notes.push(Note::new(
+                count.line,
+                Check::ImportUnmapped,
+                String::from("`count: all` is not imported: vprof assigns GPUs by id"),
+            ));
+        }
+    }
+    if let Some((ids, _)) = from_env {
+        return ids.clone();
+    }
+    let tp = side
+        .table
+        .get("tensor_parallel_size")
+        .and_then(Value::as_integer)
+        .unwrap_or(1);
+    let pp = side
+        .table
+        .get("pipeline_parallel_size")
+        .and_then(Value::as_integer)
+        .unwrap_or(1);
+    let n = (tp.max(1) * pp.max(1)).clamp(1, 1024) as usize;
+    let line = svc.entry("runtime").map_or(svc.line, |e| e.line);
+    notes.push(
+        Note::new(
+            line,
+            Check::ImportUnmapped,
+            format!(
+                "no GPU ids in the service: gpu_ids set to 0..{} (TP x PP)",
+                n - 1
+            ),
+        )
+        .help("set deploy.gpu_ids to the GPUs this service must use"),
+    );
+    (0..n).map(|i| i.to_string()).collect()
+}
+
+fn ports(svc: &Node, container: u16, t: &mut Table, notes: &mut Vec<Note>) {
+    let Some(items) = svc.get("ports").and_then(Node::as_seq) else {
+        return;
+    };
+    let mut found = false;
+    for item in items {
+        let (published, target, ip) = if let Some(s) = text(item, notes) {
+            let s = s.split('/').next().unwrap_or(&s).to_string();
+            let parts: Vec<&str> = s.rsplitn(3, ':').collect();
+            match parts.as_slice() {
+                [c, h] => (h.parse::<u16>().ok(), c.parse::<u16>().ok(), None),
+                [c, h, ip] => (
+                    h.parse::<u16>().ok(),
+                    c.parse::<u16>().ok(),
+                    Some(ip.to_string()),
+                ),
+                _ => (None, s.parse::<u16>().ok(), None),
+            }
+        } else {
+            let get = |k: &str| {
+                item.get(k)
+                    .and_then(Node::as_str)
+                    .and_then(|s| s.parse::<u16>().ok())
+            };
+            (
+                get("published"),
+                get("target"),
+                item.get("host_ip")
+                    .and_then(Node::as_str)
+                    .map(str::to_string),
+            )
+        };
+        match (published, target) {
+            (Some(p), Some(c)) if c == container && !found => {
+                found = true;
+                t.insert("port".into(), Value::Integer(i64::from(p)));
+                if let Some(ip) = ip.filter(|ip| !ip.is_empty() && ip != "0.0.0.0") {
+                    t.insert("bind_address".into(), Value::String(ip));
+                }
+            }
+            _ => notes.push(Note::new(item.line, Check::ImportUnmapped, format!("this port mapping is not imported: vprof publishes only vLLM's port ({container} in the container)"))),
+        }
+    }
+}
+
+fn volumes(svc: &Node, t: &mut Table, notes: &mut Vec<Note>) {
+    let Some(items) = svc.get("volumes").and_then(Node::as_seq) else {
+        return;
+    };
+    let mut extra = Vec::new();
+    for item in items {
+        let (source, target, mode) = match text(item, notes) {
+            Some(s) => {
+                let mut parts = s.splitn(3, ':');
+                let a = parts.next().unwrap_or("").to_string();
+                match (parts.next(), parts.next()) {
+                    (Some(b), m) => (a, b.to_string(), m.map(str::to_string)),
+                    (None, _) => (String::new(), a, None),
+                }
+            }
+            None if item.as_str().is_some() => {
+                notes.push(Note::new(item.line, Check::ImportUnmapped, String::from("this volume is not imported: its path depends on a variable with no default")));
+                continue;
+            }
+            None => {
+                let get = |k: &str| item.get(k).and_then(Node::as_str).unwrap_or("").to_string();
+                let ro = item.get("read_only").and_then(Node::as_str) == Some("true");
+                let src = match item.get("source") {
+                    Some(n) => text(n, notes).unwrap_or_default(),
+                    None => String::new(),
+                };
+                (src, get("target"), ro.then(|| "ro".to_string()))
+            }
+        };
+        let named = !source.is_empty() && !source.starts_with(['/', '.', '~', '\\']);
+        if source.is_empty() || named {
+            notes.push(Note::new(item.line, Check::ImportUnmapped, format!("volume `{target}` is not imported: vprof renders bind mounts only (no named or anonymous volumes)")));
+            continue;
+        }
+        if target.trim_end_matches('/') == HF_CACHE_TARGET
+            && mode.is_none()
+            && !t.contains_key("hf_cache")
+        {
+            t.insert("hf_cache".into(), Value::String(source));
+            continue;
+        }
+        if source.starts_with('.') {
+            notes.push(Note::new(item.line, Check::ImportUnmapped, format!("the relative path `{source}` will be relative to the rendered compose file's directory")).help("use an absolute path"));
+        }
+        extra.push(match mode {
+            Some(m) => format!("{source}:{target}:{m}"),
+            None => format!("{source}:{target}"),
+        });
+    }
+    if !extra.is_empty() {
+        t.insert("volumes".into(), strings(extra));
+    }
+}
+
+fn healthcheck(svc: &Node, t: &mut Table, notes: &mut Vec<Note>) {
+    let Some(entry) = svc.entry("healthcheck") else {
+        return;
+    };
+    if let Some(sp) = entry.value.get("start_period").and_then(|n| text(n, notes)) {
+        t.insert("start_period".into(), Value::String(sp));
+    }
+    let others: Vec<&str> = entry
+        .value
+        .entries()
+        .iter()
+        .map(|e| e.key)
+        .filter(|k| *k != "start_period")
+        .collect();
+    if !others.is_empty() {
+        notes.push(Note::new(
+            entry.line,
+            Check::ImportUnmapped,
+            format!(
+                "healthcheck {} not imported: vprof renders its own check of /health",
+                others.join(", ")
+            ),
+        ));
+    }
+}

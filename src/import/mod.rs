@@ -1,0 +1,252 @@
+//! `vprof import`: compose files that run vLLM → profiles, and a report of what could not be
+//! mapped, each item at its line.
+//!
+//! ```text
+//! yaml          the compose file as a tree whose nodes know their lines (yaml-rust2 events)
+//! interpolate   ${VAR}, ${VAR:-default}, nested defaults: the default becomes the value
+//! command       entrypoint + command → the vLLM arguments (lists, strings, folded blocks,
+//!               sh -c scripts, python -m ...api_server, vllm serve MODEL)
+//! args          arguments read as vLLM's parser reads them, through the version's flag table
+//! vllm_args     arguments → [vllm] (typed values, JSON as tables, secrets as references)
+//! deploy        image, GPUs, port, volumes, environment → [deploy]
+//! service       one service → one profile, or why not
+//! partial       settings shared by several imported profiles → a partial `_NAME.toml`
+//! toml_text     the profiles as TOML text
+//! ```
+//!
+//! Nothing here reads the environment or a `.env`: an imported profile holds what the compose
+//! file says, defaults of `${VAR:-default}` included; variables without a default are
+//! reported, and secrets are never copied, only named.
+
+mod args;
+mod command;
+mod deploy;
+mod interpolate;
+mod partial;
+mod secrets;
+mod service;
+mod toml_text;
+mod vllm_args;
+mod yaml;
+
+pub use args::{Arg, ArgValue, effective, normalise, parse as parse_args};
+pub use command::{Invocation, Lines, NotVllm, Token, invocation};
+pub use interpolate::{Interpolated, Var, interpolate};
+pub use secrets::mask as mask_secrets;
+pub use toml_text::profile_text;
+pub use yaml::{Node, YamlError, parse as parse_yaml};
+
+use crate::diagnostics::{Check, Level};
+
+/// Something the importer says about a line of a compose file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    pub line: usize,
+    pub check: Check,
+    pub level: Level,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Note {
+    pub fn new(line: usize, check: Check, message: impl Into<String>) -> Note {
+        Note {
+            line,
+            check,
+            level: check.default_level(),
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Note {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn error(mut self) -> Note {
+        self.level = Level::Error;
+        self
+    }
+}
+
+/// One compose file to import: how it is shown, and its text.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub display: String,
+    pub text: String,
+}
+
+/// A profile or partial to write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Output {
+    /// File stem (`vllm_medium`, `_qwen3_32b`).
+    pub name: String,
+    pub table: toml::Table,
+    /// The compose file (index into the inputs) and service it came from; none for partials.
+    pub source: Option<(usize, String)>,
+}
+
+impl Output {
+    pub fn text(&self, inputs: &[Input]) -> String {
+        let header = match &self.source {
+            Some((file, service)) => vec![format!(
+                "Imported by vprof from {} (service {service}).",
+                inputs[*file].display
+            )],
+            None => vec![String::from(
+                "Settings shared by the profiles vprof imported together.",
+            )],
+        };
+        profile_text(&header, &self.table)
+    }
+}
+
+/// A service that was left alone, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Other {
+    pub file: usize,
+    pub service: String,
+    pub line: usize,
+    pub reason: String,
+}
+
+/// Everything one import produced.
+#[derive(Debug, Default)]
+pub struct Import {
+    pub profiles: Vec<Output>,
+    pub partials: Vec<Output>,
+    pub others: Vec<Other>,
+    /// Notes per input file.
+    pub notes: Vec<Vec<Note>>,
+    /// Services selected by `--service` that were found.
+    pub matched_services: usize,
+}
+
+/// Import the vLLM services of `inputs` (only `service` when given).
+pub fn import(inputs: &[Input], only: Option<&str>) -> Import {
+    let mut out = Import {
+        notes: vec![Vec::new(); inputs.len()],
+        ..Import::default()
+    };
+    let mut found: Vec<(usize, String, toml::Table)> = Vec::new();
+    for (index, input) in inputs.iter().enumerate() {
+        let notes = &mut out.notes[index];
+        let doc = match yaml::parse(&input.text) {
+            Ok(doc) => doc,
+            Err(err) => {
+                notes.push(
+                    Note::new(
+                        err.line,
+                        Check::ImportUnmapped,
+                        format!("not a YAML file vprof can read: {}", err.message),
+                    )
+                    .error(),
+                );
+                continue;
+            }
+        };
+        let Some(services) = doc.get("services").filter(|s| !s.entries().is_empty()) else {
+            notes.push(
+                Note::new(
+                    doc.line,
+                    Check::ImportUnmapped,
+                    "no `services` in this file",
+                )
+                .error(),
+            );
+            continue;
+        };
+        let lines = Lines::new(&input.text);
+        for e in services.entries() {
+            if only.is_some_and(|o| o != e.key) {
+                continue;
+            }
+            out.matched_services += 1;
+            let mut svc_notes = Vec::new();
+            if !service::mentions_vllm(e.value) {
+                out.others.push(Other {
+                    file: index,
+                    service: e.key.to_string(),
+                    line: e.line,
+                    reason: String::from("it does not run vLLM"),
+                });
+                continue;
+            }
+            match service::map(e.key, e.value, &lines, &mut svc_notes) {
+                service::Outcome::Profile(table) => {
+                    notes.extend(svc_notes);
+                    found.push((index, e.key.to_string(), table));
+                }
+                service::Outcome::Failed(note) => notes.push(note.error()),
+                service::Outcome::Other(reason) => out.others.push(Other {
+                    file: index,
+                    service: e.key.to_string(),
+                    line: e.line,
+                    reason,
+                }),
+            }
+        }
+    }
+    let names = names(inputs, &found);
+    let mut profiles: Vec<Output> = found
+        .into_iter()
+        .zip(names)
+        .map(|((file, service, table), name)| Output {
+            name,
+            table,
+            source: Some((file, service)),
+        })
+        .collect();
+    out.partials = partial::extract(&mut profiles);
+    out.profiles = profiles;
+    out
+}
+
+/// A profile name from free text: lower case, `[a-z0-9_]`, no leading underscore.
+pub fn slug(text: &str) -> String {
+    let mut s = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            s.push(c.to_ascii_lowercase());
+        } else if !s.ends_with('_') {
+            s.push('_');
+        }
+    }
+    let s = s.trim_matches('_').to_string();
+    if s.is_empty() {
+        String::from("vllm")
+    } else {
+        s
+    }
+}
+
+/// Profile names: the service's name, or (when several services share it) the file's stem
+/// in front of it.
+fn names(inputs: &[Input], found: &[(usize, String, toml::Table)]) -> Vec<String> {
+    let base: Vec<String> = found.iter().map(|(_, s, _)| slug(s)).collect();
+    let mut used = std::collections::BTreeSet::new();
+    base.iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let shared = base.iter().filter(|o| *o == b).count() > 1;
+            let mut name = if shared {
+                let (file, _, _) = &found[i];
+                let stem = std::path::Path::new(&inputs[*file].display)
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                slug(stem.trim_start_matches("docker-compose-"))
+            } else {
+                b.clone()
+            };
+            let root = name.clone();
+            let mut n = 2;
+            while !used.insert(name.clone()) {
+                name = format!("{root}_{n}");
+                n += 1;
+            }
+            name
+        })
+        .collect()
+}

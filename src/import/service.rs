@@ -1,0 +1,229 @@
+//! One compose service that runs vLLM → one profile (as a TOML table), plus notes on what
+//! could not be mapped, each at its line.
+//!
+//! Mapped: `image` (its tag selects the flag table), `command`/`entrypoint` (see
+//! `command.rs`), `container_name`, GPUs (`deploy.resources.reservations.devices`, else
+//! `NVIDIA_VISIBLE_DEVICES` / `CUDA_VISIBLE_DEVICES`), the port that reaches vLLM, volumes
+//! (the Hugging Face cache becomes `hf_cache`), `environment` (secrets become names),
+//! `healthcheck.start_period`, `shm_size`, `ipc`. Everything else is reported.
+
+use toml::{Table, Value};
+
+use super::args;
+use super::command::{Lines, NotVllm};
+use super::deploy;
+use super::vllm_args;
+use super::yaml::Node;
+use super::{Note, interpolate};
+use crate::diagnostics::Check;
+use crate::vllm::{ImageTarget, Version, image_target, table};
+
+/// Compose keys of a service that the importer maps (others are reported).
+const MAPPED: &[&str] = &[
+    "image",
+    "command",
+    "entrypoint",
+    "container_name",
+    "environment",
+    "ports",
+    "volumes",
+    "deploy",
+    "healthcheck",
+    "shm_size",
+    "ipc",
+    "restart",
+];
+
+/// What a service turned out to be.
+#[derive(Debug)]
+pub enum Outcome {
+    /// A profile.
+    Profile(Table),
+    /// A vLLM service whose arguments cannot be read: the reason, at its line.
+    Failed(Note),
+    /// Not a vLLM server: left alone.
+    Other(String),
+}
+
+/// The image of a service, interpolated, with the line of its value.
+fn image(svc: &Node, notes: &mut Vec<Note>) -> Option<(String, usize)> {
+    let node = svc.get("image")?;
+    let raw = node.as_str()?;
+    match interpolate::interpolate(raw) {
+        Ok(i) => {
+            for v in &i.vars {
+                notes.push(interpolation_note(node.line, v));
+            }
+            Some((i.text, node.line))
+        }
+        Err(m) => {
+            notes.push(Note::new(
+                node.line,
+                Check::ImportUnmapped,
+                format!("invalid interpolation in `image`: {m}"),
+            ));
+            None
+        }
+    }
+}
+
+pub fn interpolation_note(line: usize, v: &interpolate::Var) -> Note {
+    match &v.default {
+        Some(d) if !super::secrets::is_secret_name(&v.name) => Note::new(
+            line,
+            Check::ImportInterpolation,
+            format!("`${{{}}}` imported as its default `{d}`", v.name),
+        ),
+        Some(_) => Note::new(
+            line,
+            Check::ImportInterpolation,
+            format!("`${{{}}}` has a default; the value was not copied", v.name),
+        ),
+        None => Note::new(
+            line,
+            Check::ImportInterpolation,
+            format!(
+                "`${{{}}}` has no default: vprof cannot know its value",
+                v.name
+            ),
+        ),
+    }
+}
+
+/// Whether a variable deserves a note: secrets without a default are simply references.
+pub fn worth_noting(v: &interpolate::Var) -> bool {
+    v.default.is_some() || !super::secrets::is_secret_name(&v.name)
+}
+
+/// Whether the service looks like it means to run vLLM (its image or command say so).
+pub fn mentions_vllm(svc: &Node) -> bool {
+    let image = svc.get("image").and_then(Node::as_str).unwrap_or("");
+    let repo = image.rsplit('/').next().unwrap_or(image);
+    let repo = repo.split(':').next().unwrap_or(repo);
+    if repo.to_ascii_lowercase().contains("vllm") {
+        return true;
+    }
+    let mut text = String::new();
+    for key in ["command", "entrypoint"] {
+        if let Some(n) = svc.get(key) {
+            match n.as_seq() {
+                Some(items) => items
+                    .iter()
+                    .filter_map(Node::as_str)
+                    .for_each(|s| text.push_str(s)),
+                None => text.push_str(n.as_str().unwrap_or("")),
+            }
+        }
+    }
+    text.contains("vllm serve") || text.contains("vllm.entrypoints") || text.contains("--model")
+}
+
+/// Map one service.
+pub fn map(name: &str, svc: &Node, lines: &Lines<'_>, notes: &mut Vec<Note>) -> Outcome {
+    let inv = match super::command::invocation(svc.get("entrypoint"), svc.get("command"), lines) {
+        Ok(inv) => inv,
+        Err(NotVllm { line, message }) => {
+            let script_file = message.contains("not in the compose file");
+            return if script_file {
+                Outcome::Failed(Note::new(
+                    line,
+                    Check::ImportUnmapped,
+                    format!("service `{name}` is not imported: {message}"),
+                ))
+            } else {
+                Outcome::Other(message)
+            };
+        }
+    };
+    let (image, version) = match image(svc, notes) {
+        Some((img, line)) => {
+            let version = version_of(&img, line, notes);
+            (img, version)
+        }
+        None => {
+            let line = svc.entry("build").map_or(svc.line, |e| e.line);
+            notes.push(
+                Note::new(line, Check::ImportUnmapped, String::from("the service has no image (it is built): `deploy.image` is set to vllm/vllm-openai:latest"))
+                    .help("set deploy.image to the tag of the image you build"),
+            );
+            (String::from("vllm/vllm-openai:latest"), Version::newest())
+        }
+    };
+    let flags = table(version);
+    for (line, v) in inv.vars.iter().filter(|(_, v)| worth_noting(v)) {
+        let at = lines
+            .find(*line, &format!("${{{}", v.name))
+            .unwrap_or(*line);
+        notes.push(interpolation_note(at, v));
+    }
+    for d in &inv.dropped {
+        notes.push(Note::new(d.line, Check::ImportUnmapped, d.message.clone()));
+    }
+    let (parsed, dropped) = args::parse(&inv.args, flags);
+    for d in dropped {
+        notes.push(Note::new(d.line, Check::ImportUnmapped, d.message));
+    }
+    let vars: Vec<interpolate::Var> = inv.vars.iter().map(|(_, v)| v.clone()).collect();
+    let model = inv.model.as_ref().map(|t| (t.text.as_str(), t.line));
+    let side = vllm_args::map(&parsed, model, &vars, flags, notes);
+    if !side.table.contains_key("model") {
+        notes.push(
+            Note::new(
+                svc.get("command").map_or(svc.line, |c| c.line),
+                Check::ImportUnmapped,
+                String::from("no model in the command (`--model` or `vllm serve MODEL`)"),
+            )
+            .help("set vllm.model by hand"),
+        );
+    }
+    for e in svc.entries() {
+        if !MAPPED.contains(&e.key) {
+            notes.push(Note::new(
+                e.line,
+                Check::ImportUnmapped,
+                format!("`{}` is not imported: a profile cannot express it", e.key),
+            ));
+        }
+    }
+    let (deploy, api_key_var) = deploy::map(name, svc, &image, &side, &inv, lines, notes);
+    let mut vllm = side.table;
+    if let Some(var) = api_key_var {
+        let mut r = Table::new();
+        r.insert("env".into(), Value::String(var));
+        vllm.insert("api_key".into(), Value::Table(r));
+    }
+    let mut profile = Table::new();
+    profile.insert("deploy".into(), Value::Table(deploy));
+    profile.insert("vllm".into(), Value::Table(ordered_vllm(vllm)));
+    Outcome::Profile(profile)
+}
+
+/// `model` first, then the rest in command order.
+fn ordered_vllm(mut t: Table) -> Table {
+    let mut out = Table::new();
+    if let Some(m) = t.remove("model") {
+        out.insert("model".into(), m);
+    }
+    out.extend(t);
+    out
+}
+
+fn version_of(image: &str, line: usize, notes: &mut Vec<Note>) -> Version {
+    match image_target(image) {
+        ImageTarget::Pinned(v) => v,
+        ImageTarget::Floating { tag } => {
+            notes.push(
+                Note::new(line, Check::ImportImage, format!("the image tag `{}` does not pin a vLLM version; vLLM {}'s flags are assumed", if tag.is_empty() { "(none)" } else { &tag }, Version::newest().as_str()))
+                    .help("pin the image to a release tag, e.g. vllm/vllm-openai:v0.11.0"),
+            );
+            Version::newest()
+        }
+        ImageTarget::Digest | ImageTarget::Unsupported { .. } => {
+            notes.push(
+                Note::new(line, Check::ImportImage, format!("the image `{image}` does not name a vLLM version vprof knows; vLLM {}'s flags are assumed", Version::newest().as_str()))
+                    .help("set vllm_version in vprof.toml to the version this image runs"),
+            );
+            Version::newest()
+        }
+    }
+}
