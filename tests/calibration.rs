@@ -85,6 +85,8 @@ fn compare(p: &Point) -> (String, Vec<String>) {
         block_size: 16,
         enforce_eager: false,
         disable_hybrid_kv_cache_manager: false,
+        enable_expert_parallel: false,
+        data_parallel_size: 1,
         vllm_version: p.vllm.clone(),
     };
     let plan = model::estimate(&facts, &input);

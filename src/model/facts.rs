@@ -210,7 +210,8 @@ pub fn tp_problems(facts: &ModelFacts, tp: u32) -> Vec<String> {
     if let Some(q) = facts
         .quant
         .as_ref()
-        .filter(|q| q.bits <= 4 && q.group_size > 0)
+        // mxfp4 pads each rank's expert slice to 256 columns instead of refusing.
+        .filter(|q| q.bits <= 4 && q.group_size > 0 && q.method != "mxfp4")
     {
         let o_proj = facts.attention_heads * facts.head_dim / tp;
         let inter = facts.sharded_intermediate();

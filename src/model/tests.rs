@@ -22,6 +22,8 @@ fn input(gpus: u32, total: f64, version: &str) -> PlanInput {
         block_size: 16,
         enforce_eager: false,
         disable_hybrid_kv_cache_manager: false,
+        enable_expert_parallel: false,
+        data_parallel_size: 1,
         vllm_version: version.to_string(),
     }
 }
@@ -140,5 +142,32 @@ fn a_moe_config_without_expert_sizes_is_not_guessed_dense() {
     assert_eq!(
         parse_config(&map, None, String::new()).expect_err("no window"),
         vec!["sliding_window"]
+    );
+}
+
+#[test]
+fn expert_parallelism_spreads_experts_over_tp_and_dp() {
+    let f = catalog("Qwen/Qwen3-30B-A3B").expect("in the catalog");
+    let mut tp2 = input(2, 79.65, "0.11.0");
+    let sliced = estimate(&f, &tp2).gpus[0].weights_gib;
+    tp2.enable_expert_parallel = true;
+    let ep = estimate(&f, &tp2).gpus[0].weights_gib;
+    assert!(
+        (sliced - ep).abs() < 0.01,
+        "TP slices and EP ranks hold as much: {sliced} {ep}"
+    );
+    // DP 2 x TP 2 with EP: a quarter of the experts per GPU, half of the attention.
+    tp2.data_parallel_size = 2;
+    let dp = estimate(&f, &tp2).gpus[0].weights_gib;
+    assert!(dp < ep * 0.6 && dp > ep * 0.45, "{dp} vs {ep}");
+}
+
+#[test]
+fn gpt_oss_shards_over_four_gpus_without_a_group_alignment_problem() {
+    let f = catalog("openai/gpt-oss-120b").expect("in the catalog");
+    assert!(
+        super::tp_problems(&f, 4).is_empty(),
+        "{:?}",
+        super::tp_problems(&f, 4)
     );
 }

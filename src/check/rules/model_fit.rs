@@ -73,6 +73,13 @@ pub fn plan_input(profile: &Profile, facts: &ModelFacts) -> Result<PlanInput, St
             .unwrap_or_else(|| String::from("auto")),
         block_size: block,
         enforce_eager: flag("enforce_eager"),
+        enable_expert_parallel: flag("enable_expert_parallel"),
+        data_parallel_size: v
+            .other
+            .get("data_parallel_size")
+            .and_then(serde_json::Value::as_u64)
+            .and_then(|n| u32::try_from(n).ok())
+            .unwrap_or(1),
         disable_hybrid_kv_cache_manager: flag("disable_hybrid_kv_cache_manager"),
         vllm_version: profile.version.as_str().to_string(),
     })

@@ -40,6 +40,10 @@ pub struct PlanInput {
     pub enforce_eager: bool,
     /// `disable_hybrid_kv_cache_manager`: sliding layers sized as full attention.
     pub disable_hybrid_kv_cache_manager: bool,
+    /// `enable_expert_parallel`: whole experts spread over the TP x DP ranks.
+    pub enable_expert_parallel: bool,
+    /// `data_parallel_size` (1 without data parallelism).
+    pub data_parallel_size: u32,
     /// The vLLM release whose accounting applies ("0.11.0").
     pub vllm_version: String,
 }
@@ -125,7 +129,12 @@ pub fn estimate(f: &ModelFacts, input: &PlanInput) -> Plan {
     let total = finite(input.gpu_total_gib, 0.0, f64::MAX);
     let util = finite(input.gpu_memory_utilization, 0.0, 1.0);
     let budget = total * util;
-    let weights = weights::bytes_per_gpu(f, tp, pp) / GIB;
+    let ep = if input.enable_expert_parallel {
+        tp * u64::from(input.data_parallel_size.max(1))
+    } else {
+        0
+    };
+    let weights = weights::bytes_per_gpu(f, tp, pp, ep) / GIB;
     let tokens = batched_tokens(input);
     let (_, default_seqs) = overhead::default_limits(total, input.gpu_name.as_deref());
     let seqs = input.max_num_seqs.unwrap_or(default_seqs);
@@ -210,6 +219,8 @@ mod tests {
             block_size: 16,
             enforce_eager: false,
             disable_hybrid_kv_cache_manager: false,
+            enable_expert_parallel: false,
+            data_parallel_size: 1,
             vllm_version: "0.11.0".into(),
         }
     }
@@ -277,7 +288,8 @@ mod tests {
             let input = PlanInput { gpu_ids: vec!["0".into()], gpu_total_gib: total, gpu_memory_utilization: util,
                 tensor_parallel_size: tp, pipeline_parallel_size: pp, max_model_len: len, max_num_seqs: Some(8),
                 max_num_batched_tokens: batched, enable_chunked_prefill: None, kv_cache_dtype: "auto".into(), block_size: block,
-                gpu_name: None, enforce_eager: false, disable_hybrid_kv_cache_manager: false, vllm_version: "0.33.0".into() };
+                gpu_name: None, enforce_eager: false, disable_hybrid_kv_cache_manager: false,
+                enable_expert_parallel: false, data_parallel_size: 1, vllm_version: "0.33.0".into() };
             let plan = estimate(&facts, &input);
             prop_assert!(plan.max_concurrency.is_finite());
             prop_assert!(plan.gpus.iter().all(|g| g.kv_cache_gib.is_finite() && g.weights_gib >= 0.0));

@@ -6,9 +6,11 @@
 //! vision encoder, each at the bytes per parameter of its quantization.
 //!
 //! Expert parallelism (`enable_expert_parallel`): vLLM gives each of the TP x DP ranks whole
-//! experts (experts / ranks) instead of a 1/TP slice of every expert. Per GPU that is the
-//! same total / ranks to first order, so the estimate is the same; what differs is which GPU
-//! holds which expert, not how much.
+//! experts (`experts / (TP x DP)`, rounded up) instead of a 1/TP slice of every expert, while
+//! attention stays split over TP (and replicated over DP). With DP = 1 that is the same
+//! expert bytes per GPU as TP slicing, to first order (the expert count rounds up where the
+//! slices would not); with DP > 1 each GPU holds 1/(TP x DP) of the experts but 1/TP of the
+//! rest.
 
 use crate::model::{ModelFacts, Quant};
 
@@ -61,8 +63,9 @@ fn attention(f: &ModelFacts, tp: f64) -> f64 {
     (2.0 * h * heads * d / tp + 2.0 * h * kv_per_gpu) * b
 }
 
-/// MLP parameters of all layers on one GPU (before pipeline splitting), in bytes.
-fn mlps(f: &ModelFacts, tp: u64) -> f64 {
+/// MLP parameters of all layers on one GPU (before pipeline splitting), in bytes; `ep` is
+/// the number of expert-parallel ranks (0: experts sliced over TP).
+fn mlps(f: &ModelFacts, tp: u64, ep: u64) -> f64 {
     let h = f.hidden_size as f64;
     let tp_f = tp as f64;
     let dense = |layers: u64, inter: u64| layers as f64 * 3.0 * h * inter as f64 / tp_f;
@@ -70,12 +73,20 @@ fn mlps(f: &ModelFacts, tp: u64) -> f64 {
         return dense(f.layers, f.intermediate_size) * per_param(f, false);
     };
     let mxfp4 = f.quant.as_ref().is_some_and(|q| q.method == "mxfp4");
-    let slice = if mxfp4 {
-        (m.expert_intermediate / tp).div_ceil(MXFP4_PAD) * MXFP4_PAD
+    let pad = |inter: u64| {
+        if mxfp4 {
+            inter.div_ceil(MXFP4_PAD) * MXFP4_PAD
+        } else {
+            inter
+        }
+    };
+    // Expert-intermediate columns this GPU holds, over all experts of one layer.
+    let columns = if ep > 0 {
+        m.experts.div_ceil(ep) * pad(m.expert_intermediate)
     } else {
-        m.expert_intermediate.div_ceil(tp)
+        m.experts * pad(m.expert_intermediate.div_ceil(tp))
     } as f64;
-    let experts = m.moe_layers as f64 * m.experts as f64 * 3.0 * h * slice * per_param(f, true);
+    let experts = m.moe_layers as f64 * 3.0 * h * columns * per_param(f, true);
     let shared = dense(m.moe_layers, m.shared_intermediate) * per_param(f, false);
     // The router stays unquantized and replicated.
     let router = m.moe_layers as f64 * h * m.experts as f64 * f.dtype_bytes;
@@ -92,15 +103,19 @@ fn vision(f: &ModelFacts, tp: f64) -> f64 {
     (v.layers as f64 * per_layer + projector) * f.dtype_bytes / tp
 }
 
-/// Bytes of the weights one worker holds.
-pub fn bytes_per_gpu(f: &ModelFacts, tp: u64, pp: u64) -> f64 {
+/// Bytes of the weights one worker holds (`ep`: expert-parallel ranks, 0 without).
+pub fn bytes_per_gpu(f: &ModelFacts, tp: u64, pp: u64, ep: u64) -> f64 {
     let tp_f = tp as f64;
     if let Some(total) = f.weight_bytes {
-        return total as f64 / (tp * pp) as f64;
+        // The checkpoint's own size: every tensor split over TP and PP, closely enough (with
+        // DP expert parallelism the experts are split further; the shape decides then).
+        if ep <= tp || f.moe.is_none() {
+            return total as f64 / (tp * pp) as f64;
+        }
     }
     let layers = f.layers as f64;
     let stage = (layers / pp as f64).ceil() / layers.max(1.0);
-    let blocks = (layers * attention(f, tp_f) + mlps(f, tp)) * stage;
+    let blocks = (layers * attention(f, tp_f) + mlps(f, tp, ep)) * stage;
     // Embedding and lm_head stay unquantized and are split over TP by vocabulary. With
     // pipeline stages the first holds the embedding and the last the head (a tied head is
     // copied there), so the fullest GPU holds one of them.
