@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 /// Typed vLLM serving profiles, validated and rendered into docker compose files.
 ///
@@ -17,11 +17,7 @@ pub struct Cli {
     pub format: Format,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
-}
+pub use crate::report::Format;
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -155,11 +151,15 @@ pub enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
-    /// Print the JSON Schema of the profile format.
+    /// Print the JSON Schema of the profile format (or of every command's JSON output).
     Schema {
-        /// Fail when schemas/profile.schema.json differs from the generated schema.
+        /// Fail when the committed schema (schemas/profile.schema.json, or
+        /// schemas/output.schema.json with --output) differs from the generated one.
         #[arg(long)]
         check: bool,
+        /// The schema of the JSON documents vprof prints with --format json.
+        #[arg(long)]
+        output: bool,
     },
 }
 

@@ -23,6 +23,10 @@ pub enum Error {
     },
     #[error("{0}")]
     Usage(String),
+    /// A bug or a broken build of vprof (a schema that does not build, a flag table that
+    /// does not load): never a silent pass.
+    #[error("internal error: {0}")]
+    Internal(String),
     /// A server that `verify` or `bench` talks to cannot be reached or answers wrongly.
     #[error("{0}")]
     Server(String),

@@ -15,8 +15,10 @@
 //!
 //! `pipeline` runs the stages from `load` to `check::rules` for every command and test
 //! (findings with the project's levels applied once); `commands` are thin: arguments in,
-//! pipeline, a report out. `diagnostics` holds the finding type and its printers; `output`
-//! is the only module that writes to the terminal; `exit` maps outcomes to exit codes.
+//! pipeline, a `report::Report` out. `report` prints every report (human text or one JSON
+//! document whose types generate `schemas/output.schema.json`) and holds the table helper.
+//! `diagnostics` holds the finding type; `output` is the only module that writes to the
+//! terminal; `exit` maps outcomes to exit codes.
 //!
 //! After deployment: `live` talks to a running vLLM (plain HTTP, bounded), `verify` compares
 //! what it exposes with a profile, `bench` measures prefix-cache misses and hits.
@@ -37,6 +39,7 @@ pub mod pipeline;
 pub mod profile;
 pub mod project;
 pub mod render;
+pub mod report;
 pub mod scaffold;
 pub mod verify;
 pub mod vllm;
@@ -64,7 +67,7 @@ pub fn run(cli: Cli) -> Outcome {
     };
     let result = match &cli.command {
         Command::Validate { targets } => commands::validate::run(&ctx, targets),
-        Command::Schema { check } => commands::schema::run(&ctx, *check),
+        Command::Schema { check, output } => commands::schema::run(&ctx, *check, *output),
         Command::Show { name } => commands::show::run(&ctx, name),
         Command::List => commands::list::run(&ctx),
         Command::Plan { name } => commands::plan::run(&ctx, name),
@@ -144,10 +147,7 @@ pub fn run(cli: Cli) -> Outcome {
         ),
     };
     match result {
-        Ok(outcome) => outcome,
-        Err(err) => {
-            printer.err(&format!("error: {err}\n"));
-            Outcome::Failure
-        }
+        Ok(report) => report::emit(&printer, cli.format, &report),
+        Err(err) => report::emit_error(&printer, cli.format, &err.to_string()),
     }
 }

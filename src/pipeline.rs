@@ -288,6 +288,16 @@ impl Pipeline {
         self.findings.has_errors()
     }
 
+    /// The findings so far in the JSON shape of every report.
+    pub fn finding_list(&self) -> Vec<crate::report::Finding> {
+        crate::report::Finding::all(self.findings.iter(), &self.sources)
+    }
+
+    /// The files read and the findings, for a report.
+    pub fn into_parts(self) -> (SourceMap, Diagnostics) {
+        (self.sources, self.findings)
+    }
+
     /// Forget the findings so far (a sweep's base profile is not the sweep's subject).
     pub fn clear_findings(&mut self) {
         self.findings = Diagnostics::default();

@@ -1,13 +1,12 @@
 //! `vprof bench --compare A.json B.json ...`: the seed's table, one row per saved run:
 //! profile, TTFT on a miss, TTFT on a hit, acceleration (miss / hit).
 
-use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::BenchResult;
 
 /// One row of the comparison.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Row {
     pub file: String,
     pub profile: String,
@@ -68,31 +67,11 @@ pub fn table(rows: &[Row]) -> String {
             r.prefix_tokens.to_string(),
         ]);
     }
-    let widths: Vec<usize> = (0..7)
-        .map(|i| {
-            cells
-                .iter()
-                .map(|r| r[i].chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut text = String::new();
-    for r in &cells {
-        let line: Vec<String> = r
-            .iter()
-            .zip(&widths)
-            .enumerate()
-            .map(|(i, (c, w))| {
-                if i == 0 {
-                    format!("{c:<w$}")
-                } else {
-                    format!("{c:>w$}")
-                }
-            })
-            .collect();
-        text.push_str(line.join("  ").trim_end());
-        text.push('\n');
+    let mut align = vec![crate::report::Align::Right; 7];
+    align[0] = crate::report::Align::Left;
+    let mut table = crate::report::Table::new(&align);
+    for r in cells {
+        table.row(r);
     }
-    text
+    table.render()
 }

@@ -11,7 +11,6 @@ pub mod workload;
 
 use std::time::{Duration, Instant};
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::live::{Client, HttpError, Metrics, sse};
@@ -31,7 +30,7 @@ pub struct Plan {
 }
 
 /// A request's place in its pair.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Miss,
@@ -39,7 +38,7 @@ pub enum Role {
 }
 
 /// One measured request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Measured {
     pub pair: u32,
     pub role: Role,
@@ -53,7 +52,7 @@ pub struct Measured {
 }
 
 /// What the server counted during the run (differences of `/metrics` before and after).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ServerCounts {
     pub prefix_cache_queries: Option<f64>,
     pub prefix_cache_hits: Option<f64>,
@@ -64,7 +63,7 @@ pub struct ServerCounts {
 }
 
 /// Medians over the pairs.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Summary {
     pub ttft_miss_s: Option<f64>,
     pub ttft_hit_s: Option<f64>,
@@ -75,7 +74,7 @@ pub struct Summary {
 }
 
 /// A benchmark run: the document `bench` prints and saves, and `--compare` reads.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BenchResult {
     pub profile: String,
     pub url: String,

@@ -8,6 +8,7 @@ use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 
 use crate::diagnostics::{Check, Diagnostic, Diagnostics, did_you_mean};
+use crate::error::Error;
 use crate::profile::node::Node;
 use crate::profile::raw;
 
@@ -18,20 +19,30 @@ pub enum SchemaKind {
     Host,
 }
 
-/// The profile format's JSON Schema, generated from `profile::raw`.
-pub fn profile_schema() -> &'static Value {
-    static SCHEMA: OnceLock<Value> = OnceLock::new();
-    SCHEMA.get_or_init(generate::<raw::Profile>)
+/// The profile format's JSON Schema, generated from `profile::raw`. A schema that does not
+/// build is an internal error, never a schema that accepts everything.
+pub fn profile_schema() -> Result<&'static Value, Error> {
+    static SCHEMA: OnceLock<Result<Value, String>> = OnceLock::new();
+    cached(&SCHEMA, generate::<raw::Profile>)
+}
+
+fn cached(
+    cell: &'static OnceLock<Result<Value, String>>,
+    make: fn() -> Result<Value, String>,
+) -> Result<&'static Value, Error> {
+    cell.get_or_init(make)
+        .as_ref()
+        .map_err(|e| Error::Internal(format!("the JSON Schema does not build: {e}")))
 }
 
 /// Draft-07 (what editors and taplo understand best), with no `null` alternatives: TOML has
 /// no null, an absent key is how a profile leaves a value unset.
-fn generate<T: schemars::JsonSchema>() -> Value {
+fn generate<T: schemars::JsonSchema>() -> Result<Value, String> {
     let generator = schemars::generate::SchemaSettings::draft07().into_generator();
     let mut schema =
-        serde_json::to_value(generator.into_root_schema_for::<T>()).unwrap_or(Value::Bool(true));
+        serde_json::to_value(generator.into_root_schema_for::<T>()).map_err(|e| e.to_string())?;
     drop_null(&mut schema);
-    schema
+    Ok(schema)
 }
 
 /// Remove the `null` alternatives schemars adds for `Option` fields.
@@ -65,37 +76,41 @@ fn drop_null(schema: &mut Value) {
     }
 }
 
-fn host_schema() -> &'static Value {
-    static SCHEMA: OnceLock<Value> = OnceLock::new();
-    SCHEMA.get_or_init(generate::<raw::Host>)
+fn host_schema() -> Result<&'static Value, Error> {
+    static SCHEMA: OnceLock<Result<Value, String>> = OnceLock::new();
+    cached(&SCHEMA, generate::<raw::Host>)
 }
 
 /// The committed form of the schema: pretty JSON with a trailing newline.
-pub fn profile_schema_text() -> String {
-    let mut text = serde_json::to_string_pretty(profile_schema()).unwrap_or_default();
-    text.push('\n');
-    text
+pub fn profile_schema_text() -> Result<String, Error> {
+    Ok(crate::report::json_text(profile_schema()?))
 }
 
-fn validator(kind: SchemaKind) -> Option<&'static Validator> {
-    static PROFILE: OnceLock<Option<Validator>> = OnceLock::new();
-    static HOST: OnceLock<Option<Validator>> = OnceLock::new();
+/// A validator for a schema; one that does not compile is an internal error (validation is
+/// never skipped).
+pub fn compile(schema: &Value) -> Result<Validator, Error> {
+    jsonschema::validator_for(schema)
+        .map_err(|e| Error::Internal(format!("the JSON Schema does not compile: {e}")))
+}
+
+fn validator(kind: SchemaKind) -> Result<&'static Validator, Error> {
+    static PROFILE: OnceLock<Result<Validator, String>> = OnceLock::new();
+    static HOST: OnceLock<Result<Validator, String>> = OnceLock::new();
     let (cell, schema) = match kind {
-        SchemaKind::Profile => (&PROFILE, profile_schema()),
-        SchemaKind::Host => (&HOST, host_schema()),
+        SchemaKind::Profile => (&PROFILE, profile_schema()?),
+        SchemaKind::Host => (&HOST, host_schema()?),
     };
-    cell.get_or_init(|| jsonschema::validator_for(schema).ok())
+    cell.get_or_init(|| compile(schema).map_err(|e| e.to_string()))
         .as_ref()
+        .map_err(|e| Error::Internal(e.clone()))
 }
 
 /// Validate one file's tree; every error becomes a located `schema` finding.
-pub fn validate(node: &Node, kind: SchemaKind, diags: &mut Diagnostics) {
-    let Some(validator) = validator(kind) else {
-        return;
-    };
+pub fn validate(node: &Node, kind: SchemaKind, diags: &mut Diagnostics) -> Result<(), Error> {
+    let validator = validator(kind)?;
     let schema = match kind {
-        SchemaKind::Profile => profile_schema(),
-        SchemaKind::Host => host_schema(),
+        SchemaKind::Profile => profile_schema()?,
+        SchemaKind::Host => host_schema()?,
     };
     let instance = node.to_json();
     for error in validator.iter_errors(&instance) {
@@ -151,6 +166,7 @@ pub fn validate(node: &Node, kind: SchemaKind, diags: &mut Diagnostics) {
             }
         }
     }
+    Ok(())
 }
 
 fn short_reason(kind: &ValidationErrorKind) -> String {

@@ -5,13 +5,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde_json::json;
-
-use super::{Context, report, report_json, shown};
+use super::{Context, shown};
 use crate::bench::{self, BenchResult, Plan, compare};
-use crate::cli::Format;
 use crate::error::Error;
-use crate::exit::Outcome;
+use crate::report::documents::{BenchCompareReport, BenchReport};
+use crate::report::{Align, Report, Table};
 
 /// The options of one run.
 #[derive(Debug, Clone)]
@@ -29,10 +27,10 @@ fn ms(v: Option<f64>) -> String {
     v.map_or_else(|| "-".into(), |s| format!("{:.0} ms", s * 1000.0))
 }
 
-pub fn run(ctx: &Context, name: &str, opts: &Options) -> Result<Outcome, Error> {
+pub fn run(ctx: &Context, name: &str, opts: &Options) -> Result<Report, Error> {
     let mut run = super::open(ctx)?;
     let Some(profile) = run.load_one(name)? else {
-        return Ok(report(ctx, &run, None));
+        return Ok(Report::findings(run));
     };
     let client = super::verify::client(
         &profile,
@@ -74,20 +72,13 @@ pub fn run(ctx: &Context, name: &str, opts: &Options) -> Result<Outcome, Error> 
     });
     save(&path, &result)?;
     let saved = shown(ctx, &path);
-    match ctx.format {
-        Format::Json => {
-            let mut doc = serde_json::to_value(&result).unwrap_or_default();
-            if let Some(map) = doc.as_object_mut() {
-                map.insert("saved".into(), json!(saved));
-            }
-            Ok(report_json(ctx, &run, doc))
-        }
-        Format::Human => {
-            ctx.printer
-                .out(&format!("{}saved: {saved}\n", text(&result)));
-            Ok(report(ctx, &run, None))
-        }
-    }
+    let human = format!("{}saved: {saved}\n", text(&result));
+    let doc = BenchReport {
+        result,
+        saved,
+        findings: run.finding_list(),
+    };
+    Ok(Report::new(run, &doc).stdout(human))
 }
 
 /// The name requests address: the first served name, else the model.
@@ -124,19 +115,24 @@ pub fn text(r: &BenchResult) -> String {
         r.prefix_tokens,
         r.max_tokens
     );
-    let mut cells = vec![
-        [
-            "PAIR",
-            "CACHE",
-            "TTFT",
-            "END TO END",
-            "TOKENS",
-            "DECODE TOK/S",
-        ]
-        .map(String::from),
-    ];
+    let mut table = Table::new(&[
+        Align::Left,
+        Align::Left,
+        Align::Right,
+        Align::Right,
+        Align::Right,
+        Align::Right,
+    ]);
+    table.row([
+        "PAIR",
+        "CACHE",
+        "TTFT",
+        "END TO END",
+        "TOKENS",
+        "DECODE TOK/S",
+    ]);
     for m in &r.requests {
-        cells.push([
+        table.row([
             m.pair.to_string(),
             format!("{:?}", m.role).to_lowercase(),
             ms(Some(m.ttft_s)),
@@ -146,31 +142,7 @@ pub fn text(r: &BenchResult) -> String {
                 .map_or_else(|| "-".into(), |t| format!("{t:.1}")),
         ]);
     }
-    let widths: Vec<usize> = (0..6)
-        .map(|i| {
-            cells
-                .iter()
-                .map(|c| c[i].chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    for c in &cells {
-        let line: Vec<String> = c
-            .iter()
-            .zip(&widths)
-            .enumerate()
-            .map(|(i, (v, w))| {
-                if i < 2 {
-                    format!("{v:<w$}")
-                } else {
-                    format!("{v:>w$}")
-                }
-            })
-            .collect();
-        out.push_str(line.join("  ").trim_end());
-        out.push('\n');
-    }
+    out.push_str(&table.render());
     let s = &r.summary;
     out.push_str(&format!(
         "\nTTFT median: miss {}, hit {}, acceleration {}\n",
@@ -199,7 +171,7 @@ pub fn text(r: &BenchResult) -> String {
 }
 
 /// `--compare`: the table of saved runs.
-pub fn run_compare(ctx: &Context, files: &[PathBuf]) -> Result<Outcome, Error> {
+pub fn run_compare(ctx: &Context, files: &[PathBuf]) -> Result<Report, Error> {
     let mut rows = Vec::new();
     for f in files {
         let path = ctx.cwd.join(f);
@@ -211,15 +183,10 @@ pub fn run_compare(ctx: &Context, files: &[PathBuf]) -> Result<Outcome, Error> {
             compare::parse(&text).map_err(|m| Error::Usage(format!("{}: {m}", f.display())))?;
         rows.push(compare::row(&f.display().to_string(), &result));
     }
-    match ctx.format {
-        Format::Json => {
-            let doc = json!({ "runs": rows, "findings": [] });
-            ctx.printer.out(&format!(
-                "{}\n",
-                serde_json::to_string_pretty(&doc).unwrap_or_default()
-            ));
-        }
-        Format::Human => ctx.printer.out(&compare::table(&rows)),
-    }
-    Ok(Outcome::Success)
+    let human = compare::table(&rows);
+    let doc = BenchCompareReport {
+        runs: rows,
+        findings: Vec::new(),
+    };
+    Ok(Report::plain(&doc).stdout(human))
 }

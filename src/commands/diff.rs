@@ -8,51 +8,63 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::{Context, load_deployment};
+use std::path::Path;
+
+use super::Context;
 use crate::cli::Format;
 use crate::error::Error;
-use crate::exit::Outcome;
+use crate::pipeline::Pipeline;
 use crate::profile::Profile;
 use crate::render::{self, diff};
+use crate::report::documents::{DiffReport, KeyDiff};
+use crate::report::{Align, Report, Table};
 
-/// One differing key: each side's value, and whether it is vLLM's default (not set).
-#[derive(Debug, Clone, PartialEq)]
-pub struct KeyDiff {
-    pub key: String,
-    pub a: Option<Value>,
-    pub b: Option<Value>,
-    pub a_default: bool,
-    pub b_default: bool,
-}
-
-pub fn run(ctx: &Context, a: &str, b: &str) -> Result<Outcome, Error> {
+pub fn run(ctx: &Context, a: &str, b: &str) -> Result<Report, Error> {
     let mut run = super::open(ctx)?;
-    let Some(profiles) = load_deployment(ctx, &mut run, &[a.to_string(), b.to_string()], false)?
-    else {
-        return Ok(Outcome::Findings);
+    let Some(profiles) = run.load_deployment(&[a.to_string(), b.to_string()], false)? else {
+        return Ok(Report::findings(run));
     };
     let (pa, pb) = (&profiles[0], &profiles[1]);
     let keys = key_diffs(pa, pb);
-    let mut files_diff = String::new();
-    let dir = ctx.cwd.clone();
-    let ra = render::render(std::slice::from_ref(pa), &run.project, &dir, None)?;
-    let rb = render::render(std::slice::from_ref(pb), &run.project, &dir, None)?;
     let color = ctx.format == Format::Human && ctx.printer.color_stdout;
+    let compose_diff = files_diff(&run, pa, pb, &ctx.cwd, color)?;
+    let mut text = table(pa, pb, &keys);
+    text.push_str(&compose_diff);
+    let doc = DiffReport {
+        a: pa.name.clone(),
+        b: pb.name.clone(),
+        keys,
+        compose_diff,
+        findings: run.finding_list(),
+    };
+    Ok(Report::new(run, &doc).stdout(text))
+}
+
+/// The unified diff of the rendered bodies (the headers differ by source and hash only).
+fn files_diff(
+    run: &Pipeline,
+    pa: &Profile,
+    pb: &Profile,
+    dir: &Path,
+    color: bool,
+) -> Result<String, Error> {
+    let ra = render::render(std::slice::from_ref(pa), &run.project, dir, None)?;
+    let rb = render::render(std::slice::from_ref(pb), &run.project, dir, None)?;
+    let body = |text: &str| {
+        render::split_header(text)
+            .map_or(text, |(_, b)| b)
+            .to_string()
+    };
+    let mut out = String::new();
     for (fa, fb) in ra.iter().zip(&rb) {
         let file = fa
             .path
             .file_name()
-            .map(|n| n.to_string_lossy().into_owned());
-        let file = file.unwrap_or_default();
-        // The bodies: the headers differ by source and hash only.
-        let body = |text: &str| {
-            render::split_header(text)
-                .map_or(text, |(_, b)| b)
-                .to_string()
-        };
-        files_diff.push_str(&diff::unified(
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        out.push_str(&diff::unified(
             &diff::shown(fa.kind, &body(&fa.text)),
             &diff::shown(fb.kind, &body(&fb.text)),
             &format!("{}/{file}", pa.name),
@@ -60,24 +72,7 @@ pub fn run(ctx: &Context, a: &str, b: &str) -> Result<Outcome, Error> {
             color,
         ));
     }
-    match ctx.format {
-        Format::Json => {
-            let keys: Vec<Value> = keys
-                .iter()
-                .map(|k| {
-                    json!({"key": k.key, "a": k.a, "b": k.b,
-                           "a_default": k.a_default, "b_default": k.b_default})
-                })
-                .collect();
-            let doc = json!({"a": pa.name, "b": pb.name, "keys": keys, "compose_diff": files_diff});
-            ctx.printer.out(&format!("{doc:#}\n"));
-        }
-        Format::Human => {
-            ctx.printer.out(&table(pa, pb, &keys));
-            ctx.printer.out(&files_diff);
-        }
-    }
-    Ok(Outcome::Success)
+    Ok(out)
 }
 
 fn leaves(p: &Profile) -> BTreeMap<String, Value> {
@@ -133,27 +128,16 @@ fn table(a: &Profile, b: &Profile, keys: &[KeyDiff]) -> String {
     if keys.is_empty() {
         return format!("`{}` and `{}` resolve to the same values\n", a.name, b.name);
     }
-    let rows: Vec<(String, String, String)> = keys
-        .iter()
-        .map(|k| {
-            (
-                k.key.clone(),
-                shown(&k.a, k.a_default),
-                shown(&k.b, k.b_default),
-            )
-        })
-        .collect();
-    let wk = rows.iter().map(|r| r.0.len()).max().unwrap_or(0).max(3);
-    let wa = rows
-        .iter()
-        .map(|r| r.1.chars().count())
-        .chain([a.name.len()])
-        .max()
-        .unwrap_or(0);
-    let mut out = format!("{:<wk$}  {:<wa$} | {}\n", "key", a.name, b.name);
-    for (k, va, vb) in rows {
-        out.push_str(&format!("{k:<wk$}  {va:<wa$} | {vb}\n"));
+    let mut table = Table::new(&[Align::Left, Align::Left, Align::Left]).separator(1, " | ");
+    table.row(["key", a.name.as_str(), b.name.as_str()]);
+    for k in keys {
+        table.row([
+            k.key.clone(),
+            shown(&k.a, k.a_default),
+            shown(&k.b, k.b_default),
+        ]);
     }
+    let mut out = table.render();
     out.push('\n');
     out
 }

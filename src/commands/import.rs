@@ -8,9 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::json;
-
-use super::{Context, plural, report, report_json, shown};
+use super::{Context, plural, shown};
 use crate::cli::Format;
 use crate::diagnostics::{Diagnostic, Diagnostics, Label};
 use crate::error::Error;
@@ -21,6 +19,8 @@ use crate::profile::Loader;
 use crate::render::diff;
 use crate::render::write::{self, State};
 use crate::render::{File, Kind};
+use crate::report::Report;
+use crate::report::documents::{ImportReport, ImportedFile, ImportedProfile, OtherService};
 
 /// Compose files larger than this are refused.
 const MAX_COMPOSE_BYTES: u64 = 4 << 20;
@@ -90,7 +90,7 @@ fn to_diagnostic(note: &Note, file: usize, text: &str) -> Diagnostic {
     d
 }
 
-pub fn run(ctx: &Context, files: &[PathBuf], opts: &Options) -> Result<Outcome, Error> {
+pub fn run(ctx: &Context, files: &[PathBuf], opts: &Options) -> Result<Report, Error> {
     let mut session = super::open(ctx)?;
     let inputs: Vec<Input> = files
         .iter()
@@ -185,24 +185,17 @@ pub fn run(ctx: &Context, files: &[PathBuf], opts: &Options) -> Result<Outcome, 
             written = write::write_all(&to_write)?;
         }
     }
-    let mut outcome = finish(
-        ctx,
-        &mut session,
-        &result,
-        &inputs,
-        &to_write,
-        &written,
-        opts,
-    );
+    let mut report = finish(ctx, session, &result, &inputs, &to_write, &written, opts);
     if blocked && !opts.dry_run {
         let names: Vec<String> = refused.iter().map(|p| shown(ctx, p)).collect();
-        ctx.printer.err(&format!(
-            "error: refusing to overwrite {}: it exists and differs from the import; re-run with --force to overwrite, or import into another --out\n",
-            names.join(", ")
-        ));
-        outcome = Outcome::Failure;
+        report = report
+            .note(format!(
+                "error: refusing to overwrite {}: it exists and differs from the import; re-run with --force to overwrite, or import into another --out\n",
+                names.join(", ")
+            ))
+            .at_least(Outcome::Failure);
     }
-    Ok(outcome)
+    Ok(report)
 }
 
 /// Validate the imported profiles in a staging directory laid out like the output, so that
@@ -263,13 +256,13 @@ fn validate_staged(
 
 fn finish(
     ctx: &Context,
-    session: &mut Pipeline,
+    session: Pipeline,
     result: &Import,
     inputs: &[Input],
     planned: &[write::Planned],
     written: &[PathBuf],
     opts: &Options,
-) -> Outcome {
+) -> Report {
     let state = |p: &write::Planned| -> &'static str {
         if written.contains(&p.file.path) {
             "written"
@@ -282,50 +275,54 @@ fn finish(
             }
         }
     };
-    match ctx.format {
-        Format::Json => {
-            let files: Vec<serde_json::Value> = planned
-                .iter()
-                .map(|p| json!({"file": shown(ctx, &p.file.path), "state": state(p)}))
-                .collect();
-            let profiles: Vec<serde_json::Value> = result
-                .profiles
-                .iter()
-                .map(|o| {
-                    let (file, service) = o.source.clone().unwrap_or_default();
-                    json!({"name": o.name, "from": inputs[file].display, "service": service})
-                })
-                .collect();
-            let others: Vec<serde_json::Value> = result
-                .others
-                .iter()
-                .map(|o| json!({"file": inputs[o.file].display, "line": o.line, "service": o.service, "reason": o.reason}))
-                .collect();
-            let partials: Vec<&str> = result.partials.iter().map(|p| p.name.as_str()).collect();
-            report_json(
-                ctx,
-                session,
-                json!({"profiles": profiles, "partials": partials, "other_services": others, "files": files}),
-            )
-        }
-        Format::Human => {
-            for o in &result.others {
-                ctx.printer.err(&format!(
-                    "left alone: service `{}` ({}:{}): {}\n",
-                    o.service, inputs[o.file].display, o.line, o.reason
-                ));
-            }
-            for p in planned {
-                ctx.printer
-                    .err(&format!("{}: {}\n", shown(ctx, &p.file.path), state(p)));
-            }
-            let summary = format!(
-                "imported {} and {} from {}",
-                plural(result.profiles.len(), "profile"),
-                plural(result.partials.len(), "partial"),
-                plural(inputs.len(), "compose file")
-            );
-            report(ctx, session, Some(summary))
-        }
+    let mut lead = String::new();
+    for o in &result.others {
+        lead.push_str(&format!(
+            "left alone: service `{}` ({}:{}): {}\n",
+            o.service, inputs[o.file].display, o.line, o.reason
+        ));
     }
+    for p in planned {
+        lead.push_str(&format!("{}: {}\n", shown(ctx, &p.file.path), state(p)));
+    }
+    let summary = format!(
+        "imported {} and {} from {}",
+        plural(result.profiles.len(), "profile"),
+        plural(result.partials.len(), "partial"),
+        plural(inputs.len(), "compose file")
+    );
+    let doc = ImportReport {
+        profiles: result
+            .profiles
+            .iter()
+            .map(|o| {
+                let (file, service) = o.source.clone().unwrap_or_default();
+                ImportedProfile {
+                    name: o.name.clone(),
+                    from: inputs[file].display.clone(),
+                    service,
+                }
+            })
+            .collect(),
+        partials: result.partials.iter().map(|p| p.name.clone()).collect(),
+        other_services: result
+            .others
+            .iter()
+            .map(|o| OtherService {
+                file: inputs[o.file].display.clone(),
+                line: o.line,
+                service: o.service.clone(),
+                reason: o.reason.clone(),
+            })
+            .collect(),
+        files: planned
+            .iter()
+            .map(|p| ImportedFile {
+                file: shown(ctx, &p.file.path),
+                state: state(p).to_string(),
+            })
+            .collect(),
+        findings: session.finding_list(),
+    };
+    Report::new(session, &doc).lead(lead).summary(summary)
 }

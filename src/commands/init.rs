@@ -2,15 +2,13 @@
 
 use std::path::Path;
 
-use serde_json::json;
-
 use super::Context;
-use crate::cli::Format;
 use crate::error::Error;
-use crate::exit::Outcome;
+use crate::report::Report;
+use crate::report::documents::InitReport;
 use crate::scaffold::{self, Action};
 
-pub fn run(ctx: &Context, dir: &Path) -> Result<Outcome, Error> {
+pub fn run(ctx: &Context, dir: &Path) -> Result<Report, Error> {
     let root = ctx.cwd.join(dir);
     if root.exists() && !root.is_dir() {
         return Err(Error::Usage(format!(
@@ -34,16 +32,12 @@ pub fn run(ctx: &Context, dir: &Path) -> Result<Outcome, Error> {
             .map(|e| shown(&e.path))
             .collect()
     };
-    if ctx.format == Format::Json {
-        let doc = json!({
-            "created": by(Action::Create),
-            "appended": by(Action::Append),
-            "skipped": by(Action::Skip),
-        });
-        let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-        ctx.printer.out(&format!("{text}\n"));
-        return Ok(Outcome::Success);
-    }
+    let doc = InitReport {
+        created: by(Action::Create),
+        appended: by(Action::Append),
+        skipped: by(Action::Skip),
+        findings: Vec::new(),
+    };
     let mut text = String::new();
     for e in &entries {
         let line = match e.action {
@@ -66,6 +60,5 @@ pub fn run(ctx: &Context, dir: &Path) -> Result<Outcome, Error> {
         scaffold::HOST,
         scaffold::PROFILE
     ));
-    ctx.printer.err(&text);
-    Ok(Outcome::Success)
+    Ok(Report::plain(&doc).note(text))
 }

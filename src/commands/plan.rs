@@ -1,69 +1,49 @@
 //! `vprof plan NAME`: the GPU memory plan per GPU, maximum concurrency and a verdict. The
 //! verdict comes from the same estimate as validate's `weights-fit` and `kv-cache-fit`.
 
-use serde_json::{Value, json};
-
-use super::{Context, report, report_json};
+use super::Context;
 use crate::check::rules::model_fit;
-use crate::cli::Format;
 use crate::error::Error;
 use crate::exit::Outcome;
 use crate::model::{ModelFacts, Plan, PlanInput};
 use crate::profile::Profile;
+use crate::report::documents::PlanReport;
+use crate::report::{Align, Report, Table};
 
 fn gib(v: f64) -> String {
     format!("{v:.2}")
 }
 
-pub fn run(ctx: &Context, name: &str) -> Result<Outcome, Error> {
+pub fn run(ctx: &Context, name: &str) -> Result<Report, Error> {
     let mut run = super::open(ctx)?;
-    let planned = match run.load_one(name)? {
-        None => None,
-        Some(profile) => Some(match model_fit::plan(&profile) {
-            Ok(plan) => Ok((profile, plan)),
-            Err(missing) => Err(format!(
-                "vprof plan: cannot plan `{}`: {missing}\n",
-                profile.name
-            )),
-        }),
+    let Some(profile) = run.load_one(name)? else {
+        return Ok(Report::findings(run));
     };
     // A profile that does not fit, or cannot be planned, is a finding-level outcome.
-    let fits = match &planned {
-        Some(Ok((profile, (facts, input, plan)))) => {
-            match ctx.format {
-                Format::Json => {
-                    let doc = json_doc(profile, facts, plan);
-                    let outcome = report_json(ctx, &run, doc);
-                    return Ok(outcome.worst(verdict(plan.fits)));
-                }
-                Format::Human => ctx.printer.out(&human(profile, facts, input, plan)),
-            }
-            plan.fits
+    match model_fit::plan(&profile) {
+        Err(missing) => Ok(Report::findings(run)
+            .note(format!(
+                "vprof plan: cannot plan `{}`: {missing}\n",
+                profile.name
+            ))
+            .at_least(Outcome::Findings)),
+        Ok((facts, input, plan)) => {
+            let text = human(&profile, &facts, &input, &plan);
+            let verdict = if plan.fits {
+                Outcome::Success
+            } else {
+                Outcome::Findings
+            };
+            let doc = PlanReport {
+                profile: profile.name.clone(),
+                model: profile.model.clone(),
+                facts_source: facts.source.to_string(),
+                plan,
+                findings: run.finding_list(),
+            };
+            Ok(Report::new(run, &doc).stdout(text).at_least(verdict))
         }
-        _ => false,
-    };
-    let outcome = report(ctx, &run, None);
-    if let (Some(Err(cannot)), Format::Human) = (&planned, ctx.format) {
-        ctx.printer.err(cannot);
     }
-    Ok(outcome.worst(verdict(fits || planned.is_none())))
-}
-
-fn verdict(fits: bool) -> Outcome {
-    if fits {
-        Outcome::Success
-    } else {
-        Outcome::Findings
-    }
-}
-
-fn json_doc(profile: &Profile, facts: &ModelFacts, plan: &Plan) -> Value {
-    let mut doc =
-        json!({ "profile": profile.name, "model": profile.model, "facts_source": facts.source });
-    if let (Value::Object(d), Ok(Value::Object(p))) = (&mut doc, serde_json::to_value(plan)) {
-        d.extend(p);
-    }
-    doc
 }
 
 fn human(profile: &Profile, facts: &ModelFacts, input: &PlanInput, plan: &Plan) -> String {
@@ -79,20 +59,26 @@ fn human(profile: &Profile, facts: &ModelFacts, input: &PlanInput, plan: &Plan) 
         facts.source,
         plan.accounting.describe()
     );
-    let mut rows = vec![
-        [
-            "GPU",
-            "TOTAL",
-            "BUDGET",
-            "WEIGHTS",
-            "ACTIVATION",
-            "OVERHEAD",
-            "KV CACHE",
-        ]
-        .map(String::from),
-    ];
+    let mut table = Table::new(&[
+        Align::Left,
+        Align::Right,
+        Align::Right,
+        Align::Right,
+        Align::Right,
+        Align::Right,
+        Align::Right,
+    ]);
+    table.row([
+        "GPU",
+        "TOTAL",
+        "BUDGET",
+        "WEIGHTS",
+        "ACTIVATION",
+        "OVERHEAD",
+        "KV CACHE",
+    ]);
     for g in &plan.gpus {
-        rows.push([
+        table.row([
             g.id.clone(),
             gib(g.total_gib),
             gib(g.budget_gib),
@@ -102,25 +88,7 @@ fn human(profile: &Profile, facts: &ModelFacts, input: &PlanInput, plan: &Plan) 
             gib(g.kv_cache_gib),
         ]);
     }
-    let widths: Vec<usize> = (0..7)
-        .map(|i| rows.iter().map(|r| r[i].len()).max().unwrap_or(0))
-        .collect();
-    for r in &rows {
-        let cells: Vec<String> = r
-            .iter()
-            .zip(&widths)
-            .enumerate()
-            .map(|(i, (c, w))| {
-                if i == 0 {
-                    format!("{c:<w$}")
-                } else {
-                    format!("{c:>w$}")
-                }
-            })
-            .collect();
-        text.push_str(&cells.join("  "));
-        text.push('\n');
-    }
+    text.push_str(&table.render());
     text.push_str(&format!(
         "(GiB per GPU; budget = gpu_memory_utilization {} x total; overhead = non-torch {:.2} + CUDA graphs {:.2})\n\nKV cache: {} tokens ({} bytes per token per GPU)\nmax concurrency at max_model_len {}: {:.2}\n",
         input.gpu_memory_utilization, plan.gpus.first().map_or(0.0, |g| g.non_torch_gib), plan.gpus.first().map_or(0.0, |g| g.cuda_graph_gib), plan.kv_cache_tokens, plan.kv_bytes_per_token, input.max_model_len, plan.max_concurrency

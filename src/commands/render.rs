@@ -6,12 +6,16 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Context, load_deployment, shown};
+use super::{Context, shown};
+use crate::cli::Format;
 use crate::error::Error;
 use crate::exit::Outcome;
+use crate::pipeline::Pipeline;
 use crate::profile::Profile;
 use crate::render::write::{self, Planned, State};
 use crate::render::{self, ENV_FILE, Kind, diff};
+use crate::report::Report;
+use crate::report::documents::{RenderReport, RenderedFile};
 
 /// The flags of `vprof render`.
 #[derive(Debug, Clone, Default)]
@@ -24,30 +28,14 @@ pub struct Options {
     pub all: bool,
 }
 
-pub fn run(ctx: &Context, names: &[String], opts: &Options) -> Result<Outcome, Error> {
+pub fn run(ctx: &Context, names: &[String], opts: &Options) -> Result<Report, Error> {
     let mut run = super::open(ctx)?;
-    let names: Vec<String> = if opts.all {
-        let all: Vec<String> = run
-            .all_targets()
-            .into_iter()
-            .filter(|t| !t.is_partial())
-            .map(|t| t.name)
-            .collect();
-        if all.is_empty() {
-            return Err(Error::Usage(format!(
-                "--all: no profiles in {}",
-                shown(ctx, &run.project.profiles_dir)
-            )));
-        }
-        all
-    } else {
-        names.to_vec()
-    };
+    let names = names_to_render(ctx, &run, names, opts)?;
     // With --out, the profiles run together on one host: one compose file, checked together.
     // Without it, each profile renders into its own deploy/NAME.
     let together = opts.out.is_some();
-    let Some(profiles) = load_deployment(ctx, &mut run, &names, together)? else {
-        return Ok(Outcome::Findings);
+    let Some(profiles) = run.load_deployment(&names, together)? else {
+        return Ok(Report::findings(run));
     };
     let groups: Vec<(Vec<Profile>, PathBuf, String)> = match &opts.out {
         Some(out) => vec![(
@@ -77,14 +65,87 @@ pub fn run(ctx: &Context, names: &[String], opts: &Options) -> Result<Outcome, E
             fixes.push(fix.clone());
         }
     }
-    show_diffs(ctx, &planned, opts.check);
-    if opts.check {
-        return Ok(check_outcome(ctx, &planned, &fixes));
-    }
-    write_planned(ctx, opts, &planned)
+    let diffs = show_diffs(ctx, &planned, opts.check, false);
+    let mut stdout = if ctx.printer.color_stdout && ctx.format == Format::Human {
+        show_diffs(ctx, &planned, opts.check, true).concat()
+    } else {
+        diffs.concat()
+    };
+    let (outcome, notes, written) = if opts.check {
+        let (outcome, notes) = check_outcome(ctx, &planned, &fixes);
+        (outcome, notes, Vec::new())
+    } else {
+        // Asking needs the diff on the screen first.
+        let ask = ctx.printer.interactive && !opts.yes;
+        if ask && !opts.dry_run && ctx.format == Format::Human {
+            ctx.printer.out(&std::mem::take(&mut stdout));
+        }
+        let (notes, written) = write_planned(ctx, opts, &planned, ask)?;
+        (Outcome::Success, notes, written)
+    };
+    let doc = RenderReport {
+        files: planned
+            .iter()
+            .zip(diffs)
+            .map(|(p, diff)| RenderedFile {
+                path: shown(ctx, &p.file.path),
+                state: state_name(&p.state).to_string(),
+                diff,
+                written: written.contains(&p.file.path),
+            })
+            .collect(),
+        drift: opts.check && outcome != Outcome::Success,
+        findings: run.finding_list(),
+    };
+    Ok(Report::new(run, &doc)
+        .stdout(stdout)
+        .note(notes)
+        .at_least(outcome))
 }
 
-fn write_planned(ctx: &Context, opts: &Options, planned: &[Planned]) -> Result<Outcome, Error> {
+/// The names given, or every profile with `--all`.
+fn names_to_render(
+    ctx: &Context,
+    run: &Pipeline,
+    names: &[String],
+    opts: &Options,
+) -> Result<Vec<String>, Error> {
+    if !opts.all {
+        return Ok(names.to_vec());
+    }
+    let all: Vec<String> = run
+        .all_targets()
+        .into_iter()
+        .filter(|t| !t.is_partial())
+        .map(|t| t.name)
+        .collect();
+    if all.is_empty() {
+        return Err(Error::Usage(format!(
+            "--all: no profiles in {}",
+            shown(ctx, &run.project.profiles_dir)
+        )));
+    }
+    Ok(all)
+}
+
+fn state_name(state: &State) -> &'static str {
+    match state {
+        State::Create => "create",
+        State::Update => "update",
+        State::Unchanged => "unchanged",
+        State::Refused(_) => "refused",
+    }
+}
+
+/// Write (unless `--dry-run`, or the user says no); the notes for stderr and the files
+/// written.
+fn write_planned(
+    ctx: &Context,
+    opts: &Options,
+    planned: &[Planned],
+    ask: bool,
+) -> Result<(String, Vec<PathBuf>), Error> {
+    let mut notes = String::new();
     let refused: Vec<(&Planned, &str)> = planned
         .iter()
         .filter_map(|p| match &p.state {
@@ -94,12 +155,12 @@ fn write_planned(ctx: &Context, opts: &Options, planned: &[Planned]) -> Result<O
         .collect();
     if opts.dry_run {
         for (p, reason) in refused {
-            ctx.printer.err(&format!(
+            notes.push_str(&format!(
                 "note: {} would not be overwritten without --force: {reason}\n",
                 shown(ctx, &p.file.path)
             ));
         }
-        return Ok(Outcome::Success);
+        return Ok((notes, Vec::new()));
     }
     if let Some((p, reason)) = refused.first() {
         return Err(write::refused_error(&shown(ctx, &p.file.path), reason));
@@ -109,51 +170,53 @@ fn write_planned(ctx: &Context, opts: &Options, planned: &[Planned]) -> Result<O
         .any(|p| matches!(p.state, State::Create | State::Update));
     if !changed {
         for p in planned {
-            ctx.printer
-                .err(&format!("{} is up to date\n", shown(ctx, &p.file.path)));
+            notes.push_str(&format!("{} is up to date\n", shown(ctx, &p.file.path)));
         }
-        return Ok(Outcome::Success);
+        return Ok((notes, Vec::new()));
     }
-    if ctx.printer.interactive && !opts.yes && !ctx.printer.confirm("Write these changes?") {
-        ctx.printer.err("nothing written\n");
-        return Ok(Outcome::Success);
+    if ask && !ctx.printer.confirm("Write these changes?") {
+        return Ok((String::from("nothing written\n"), Vec::new()));
     }
     let written = write::write_all(planned)?;
     for p in planned {
         let path = shown(ctx, &p.file.path);
         if written.contains(&p.file.path) {
-            ctx.printer.err(&format!("wrote {path}\n"));
+            notes.push_str(&format!("wrote {path}\n"));
         } else {
-            ctx.printer.err(&format!("{path} is up to date\n"));
+            notes.push_str(&format!("{path} is up to date\n"));
         }
     }
-    Ok(Outcome::Success)
+    Ok((notes, written))
 }
 
-fn show_diffs(ctx: &Context, planned: &[Planned], check: bool) {
-    for p in planned {
-        if p.state == State::Unchanged || (check && missing_env(p)) {
-            continue;
-        }
-        let path = shown(ctx, &p.file.path);
-        let old = p
-            .old
-            .as_deref()
-            .map_or_else(String::new, |o| diff::shown(p.file.kind, o));
-        let new = diff::shown(p.file.kind, &p.file.text);
-        let text = diff::unified(&old, &new, &path, &path, ctx.printer.color_stdout);
-        if text.is_empty() && write::only_secrets_differ(p) {
-            ctx.printer
-                .out(&format!("{path}: only secret values differ (masked)\n"));
-        }
-        ctx.printer.out(&text);
-    }
+/// The diff of each planned file against the disk (secrets masked), `color`ed or not.
+fn show_diffs(ctx: &Context, planned: &[Planned], check: bool, color: bool) -> Vec<String> {
+    planned
+        .iter()
+        .map(|p| {
+            if p.state == State::Unchanged || (check && missing_env(p)) {
+                return String::new();
+            }
+            let path = shown(ctx, &p.file.path);
+            let old = p
+                .old
+                .as_deref()
+                .map_or_else(String::new, |o| diff::shown(p.file.kind, o));
+            let new = diff::shown(p.file.kind, &p.file.text);
+            let text = diff::unified(&old, &new, &path, &path, color);
+            if text.is_empty() && write::only_secrets_differ(p) {
+                return format!("{path}: only secret values differ (masked)\n");
+            }
+            text
+        })
+        .collect()
 }
 
 /// `--check`: drift is a compose file that is missing or differs, or a `.env` that exists and
 /// differs. A missing `.env` is not drift: it holds secrets, stays out of version control, and
 /// so is absent from every fresh clone (CI included).
-fn check_outcome(ctx: &Context, planned: &[Planned], fixes: &[String]) -> Outcome {
+fn check_outcome(ctx: &Context, planned: &[Planned], fixes: &[String]) -> (Outcome, String) {
+    let mut notes = String::new();
     let mut drift = false;
     for (p, fix) in planned.iter().zip(fixes) {
         let path = shown(ctx, &p.file.path);
@@ -162,31 +225,28 @@ fn check_outcome(ctx: &Context, planned: &[Planned], fixes: &[String]) -> Outcom
             State::Create if missing_env(p) => {}
             State::Create => {
                 drift = true;
-                ctx.printer
-                    .err(&format!("{path} is missing: run `{fix}` to write it\n"));
+                notes.push_str(&format!("{path} is missing: run `{fix}` to write it\n"));
             }
             State::Update | State::Refused(_) => {
                 drift = true;
-                ctx.printer.err(&format!(
+                notes.push_str(&format!(
                     "{path} differs from the rendered profile: run `{fix}` to update it\n"
                 ));
             }
         }
     }
     if drift {
-        Outcome::Findings
-    } else {
-        for p in planned {
-            let path = shown(ctx, &p.file.path);
-            if p.state == State::Unchanged {
-                ctx.printer.err(&format!("{path} is up to date\n"));
-            } else {
-                ctx.printer
-                    .err(&format!("{path} is absent (not drift: it holds secrets)\n"));
-            }
-        }
-        Outcome::Success
+        return (Outcome::Findings, notes);
     }
+    for p in planned {
+        let path = shown(ctx, &p.file.path);
+        if p.state == State::Unchanged {
+            notes.push_str(&format!("{path} is up to date\n"));
+        } else {
+            notes.push_str(&format!("{path} is absent (not drift: it holds secrets)\n"));
+        }
+    }
+    (Outcome::Success, notes)
 }
 
 /// Where a profile renders by default.

@@ -1,13 +1,11 @@
 //! `vprof show NAME`: the resolved profile, each value with the file:line that set it.
 
-use serde_json::json;
-
-use super::{Context, report, report_json};
-use crate::cli::Format;
+use super::Context;
 use crate::error::Error;
-use crate::exit::Outcome;
 use crate::pipeline::Pipeline;
 use crate::profile::node::Node;
+use crate::report::documents::{ShowReport, ShowValue};
+use crate::report::{Align, Report, Table};
 
 /// A leaf of the merged tree: dotted key, value, where it was written.
 #[derive(Debug)]
@@ -39,56 +37,42 @@ pub fn entries(tree: &Node, run: &Pipeline) -> Vec<Entry> {
         .collect()
 }
 
-pub fn run(ctx: &Context, name: &str) -> Result<Outcome, Error> {
+pub fn run(ctx: &Context, name: &str) -> Result<Report, Error> {
     let mut run = super::open(ctx)?;
     let Some(profile) = run.load_one(name)? else {
-        return Ok(report(ctx, &run, None));
+        return Ok(Report::findings(run));
     };
     let list = entries(&profile.tree, &run);
-    let version_source = profile.version_source.describe();
-    match ctx.format {
-        Format::Json => {
-            let values: Vec<_> = list
-                .iter()
-                .map(|e| json!({"key": e.key, "value": e.value, "file": e.file, "line": e.line}))
-                .collect();
-            let doc = json!({
-                "profile": profile.name,
-                "file": super::shown(ctx, &profile.path),
-                "vllm_version": profile.version.as_str(),
-                "service": profile.service,
-                "values": values,
-            });
-            return Ok(report_json(ctx, &run, doc));
-        }
-        Format::Human => {
-            let mut text = format!(
-                "# {} ({}), vLLM {} from the {version_source}\n",
-                profile.name,
-                super::shown(ctx, &profile.path),
-                profile.version.as_str(),
-            );
-            let rows: Vec<(String, String)> = list
-                .iter()
-                .map(|e| {
-                    (
-                        format!("{} = {}", e.key, e.value),
-                        format!("{}:{}", e.file, e.line),
-                    )
-                })
-                .collect();
-            let width = rows
-                .iter()
-                .map(|(l, _)| l.chars().count())
-                .filter(|w| *w <= 60)
-                .max()
-                .unwrap_or(0);
-            for (left, right) in rows {
-                let pad = width.saturating_sub(left.chars().count());
-                text.push_str(&format!("{left}{}  # {right}\n", " ".repeat(pad)));
-            }
-            ctx.printer.out(&text);
-        }
+    let mut text = format!(
+        "# {} ({}), vLLM {} from the {}\n",
+        profile.name,
+        super::shown(ctx, &profile.path),
+        profile.version.as_str(),
+        profile.version_source.describe(),
+    );
+    let mut table = Table::new(&[Align::Left, Align::Left]).separator(0, "  # ");
+    for e in &list {
+        table.row([
+            format!("{} = {}", e.key, e.value),
+            format!("{}:{}", e.file, e.line),
+        ]);
     }
-    Ok(report(ctx, &run, None))
+    text.push_str(&table.render());
+    let doc = ShowReport {
+        profile: profile.name.clone(),
+        file: super::shown(ctx, &profile.path),
+        vllm_version: profile.version.as_str().to_string(),
+        service: profile.service.clone(),
+        values: list
+            .into_iter()
+            .map(|e| ShowValue {
+                key: e.key,
+                value: e.value,
+                file: e.file,
+                line: e.line,
+            })
+            .collect(),
+        findings: run.finding_list(),
+    };
+    Ok(Report::new(run, &doc).stdout(text))
 }

@@ -15,16 +15,14 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde_json::json;
-
-use super::{Context, plural, report};
-use crate::cli::Format;
+use super::{Context, plural};
 use crate::diagnostics::{Check, Diagnostic, Diagnostics, FileId};
 use crate::error::Error;
-use crate::exit::Outcome;
 use crate::pipeline::Pipeline;
 use crate::profile::Profile;
 use crate::profile::node::{Node, Origin, Value};
+use crate::report::documents::{SweepPoint, SweepReport};
+use crate::report::{Finding, Report};
 
 /// At most this many points: a grid is for exploring, not for generating thousands of files.
 const MAX_POINTS: usize = 4096;
@@ -36,19 +34,19 @@ struct Point {
     settings: Vec<(String, Node)>,
 }
 
-pub fn run(ctx: &Context, grid_path: &Path, out: &Path) -> Result<Outcome, Error> {
+pub fn run(ctx: &Context, grid_path: &Path, out: &Path) -> Result<Report, Error> {
     let mut run = super::open(ctx)?;
     let grid_abs = ctx.cwd.join(grid_path);
     let display = super::shown(ctx, &grid_abs);
     let Some((base, points)) = read_grid(&mut run, &grid_abs)? else {
-        return Ok(report(ctx, &run, None));
+        return Ok(Report::findings(run));
     };
     let Some(base_profile) = run.load_one(&base)? else {
-        return Ok(report(ctx, &run, None));
+        return Ok(Report::findings(run));
     };
     // The base's own findings are not the sweep's: report them only if they are errors.
     if run.has_errors() {
-        return Ok(report(ctx, &run, None));
+        return Ok(Report::findings(run));
     }
     run.clear_findings();
     let out_dir = ctx.cwd.join(out);
@@ -71,14 +69,25 @@ pub fn run(ctx: &Context, grid_path: &Path, out: &Path) -> Result<Outcome, Error
             .map(|d| format!("{}: {}", d.check, d.message))
             .collect();
         let path = out_dir.join(format!("{}.toml", point.name));
-        if reasons.is_empty() {
+        let fits = reasons.is_empty();
+        if fits {
             let text = profile_text(&tree, &base, &display, &point.name)?;
             crate::render::write::write_atomic(&path, &text, crate::render::Kind::Compose)?;
         }
-        results.push((point.name.clone(), super::shown(ctx, &path), reasons));
+        results.push(SweepPoint {
+            name: point.name.clone(),
+            fits,
+            file: fits.then(|| super::shown(ctx, &path)),
+            reasons,
+            findings: Finding::all(diags.iter(), &run.sources),
+        });
     }
-    print_results(ctx, &results);
-    Ok(Outcome::Success)
+    let text = human(&results);
+    let doc = SweepReport {
+        points: results,
+        findings: run.finding_list(),
+    };
+    Ok(Report::new(run, &doc).stdout(text))
 }
 
 /// Read and parse the grid file; `None` after a finding.
@@ -123,39 +132,26 @@ fn point_tree(base: &Profile, point: &Point) -> Node {
     tree
 }
 
-fn print_results(ctx: &Context, results: &[(String, String, Vec<String>)]) {
-    let ok = results.iter().filter(|r| r.2.is_empty()).count();
-    match ctx.format {
-        Format::Json => {
-            let rows: Vec<_> = results
-                .iter()
-                .map(|(name, path, reasons)| json!({"name": name, "fits": reasons.is_empty(), "file": reasons.is_empty().then_some(path), "reasons": reasons}))
-                .collect();
-            ctx.printer.out(&format!(
-                "{}\n",
-                serde_json::to_string_pretty(&json!({"points": rows})).unwrap_or_default()
-            ));
-        }
-        Format::Human => {
-            let mut text = String::new();
-            for (name, path, reasons) in results {
-                if reasons.is_empty() {
-                    text.push_str(&format!("ok    {name} → {path}\n"));
-                } else {
-                    text.push_str(&format!("FAIL  {name}\n"));
-                    for r in reasons {
-                        text.push_str(&format!("      {r}\n"));
-                    }
+fn human(results: &[SweepPoint]) -> String {
+    let mut text = String::new();
+    for p in results {
+        match &p.file {
+            Some(path) => text.push_str(&format!("ok    {} → {path}\n", p.name)),
+            None => {
+                text.push_str(&format!("FAIL  {}\n", p.name));
+                for r in &p.reasons {
+                    text.push_str(&format!("      {r}\n"));
                 }
             }
-            text.push_str(&format!(
-                "{} written, {} would not start\n",
-                plural(ok, "profile"),
-                results.len() - ok
-            ));
-            ctx.printer.out(&text);
         }
     }
+    let ok = results.iter().filter(|p| p.fits).count();
+    text.push_str(&format!(
+        "{} written, {} would not start\n",
+        plural(ok, "profile"),
+        results.len() - ok
+    ));
+    text
 }
 
 fn grid_error(diags: &mut Diagnostics, node: &Node, message: impl Into<String>, label: &str) {

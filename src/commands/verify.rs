@@ -4,15 +4,13 @@
 
 use std::time::Duration;
 
-use serde_json::json;
-
-use super::{Context, report, report_json};
-use crate::cli::Format;
+use super::Context;
 use crate::error::Error;
-use crate::exit::Outcome;
 use crate::live::{Client, Facts};
 use crate::profile::Profile;
 use crate::profile::raw::Secret;
+use crate::report::documents::VerifyReport;
+use crate::report::{Align, Report, Table};
 use crate::verify::{self, Row, Status};
 
 /// The server a command talks to: `--url`, else the profile's published port on this host.
@@ -30,10 +28,10 @@ pub fn client(profile: &Profile, url: Option<&str>, timeout: Duration) -> Result
     Ok(Client::new(base, timeout, api_key))
 }
 
-pub fn run(ctx: &Context, name: &str, url: Option<&str>, timeout: u64) -> Result<Outcome, Error> {
+pub fn run(ctx: &Context, name: &str, url: Option<&str>, timeout: u64) -> Result<Report, Error> {
     let mut run = super::open(ctx)?;
     let Some(profile) = run.load_one(name)? else {
-        return Ok(report(ctx, &run, None));
+        return Ok(Report::findings(run));
     };
     let client = client(&profile, url, Duration::from_secs(timeout))?;
     let facts = Facts::gather(&client).map_err(|e| Error::Server(e.to_string()))?;
@@ -41,31 +39,22 @@ pub fn run(ctx: &Context, name: &str, url: Option<&str>, timeout: u64) -> Result
     for finding in result.findings {
         run.push(finding);
     }
-    match ctx.format {
-        Format::Json => Ok(report_json(
-            ctx,
-            &run,
-            json!({
-                "profile": profile.name,
-                "url": client.base().as_str(),
-                "vllm_version": facts.version,
-                "rows": result.rows,
-            }),
-        )),
-        Format::Human => {
-            ctx.printer.out(&text(
-                &profile,
-                client.base().as_str(),
-                facts.version.as_deref(),
-                &result.rows,
-            ));
-            Ok(report(
-                ctx,
-                &run,
-                Some(format!("vprof verify {}", profile.name)),
-            ))
-        }
-    }
+    let human = text(
+        &profile,
+        client.base().as_str(),
+        facts.version.as_deref(),
+        &result.rows,
+    );
+    let doc = VerifyReport {
+        profile: profile.name.clone(),
+        url: client.base().as_str().to_string(),
+        vllm_version: facts.version.clone(),
+        rows: result.rows,
+        findings: run.finding_list(),
+    };
+    Ok(Report::new(run, &doc)
+        .stdout(human)
+        .summary(format!("vprof verify {}", profile.name)))
 }
 
 /// The human report: compared values as a table, then what could not be compared.
@@ -75,13 +64,14 @@ pub fn text(profile: &Profile, url: &str, version: Option<&str>, rows: &[Row]) -
         profile.name,
         version.unwrap_or("version unknown: no /version")
     );
-    let mut cells = vec![["KEY", "PROFILE", "SERVER", "SOURCE", ""].map(String::from)];
+    let mut table = Table::new(&[Align::Left; 5]);
+    table.row(["KEY", "PROFILE", "SERVER", "SOURCE", ""]);
     for r in rows
         .iter()
         .filter(|r| matches!(r.status, Status::Match | Status::Differs))
     {
         let shown = r.profile.clone().unwrap_or_default();
-        cells.push([
+        table.row([
             r.key.clone(),
             if r.from_default {
                 format!("{shown} (vLLM default)")
@@ -98,24 +88,7 @@ pub fn text(profile: &Profile, url: &str, version: Option<&str>, rows: &[Row]) -
             .to_string(),
         ]);
     }
-    let widths: Vec<usize> = (0..5)
-        .map(|i| {
-            cells
-                .iter()
-                .map(|c| c[i].chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    for c in &cells {
-        let line: Vec<String> = c
-            .iter()
-            .zip(&widths)
-            .map(|(v, w)| format!("{v:<w$}"))
-            .collect();
-        out.push_str(line.join("  ").trim_end());
-        out.push('\n');
-    }
+    out.push_str(&table.render());
     let listed = |status: Status, with_server: bool| -> Vec<String> {
         rows.iter()
             .filter(|r| r.status == status)

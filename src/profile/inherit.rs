@@ -61,12 +61,15 @@ impl<'p> Loader<'p> {
         let display = crate::paths::display(path, self.cwd);
         let parsed = match load::read_source(path, &display, self.sources, self.diags)? {
             LoadedText::Invalid => None,
-            LoadedText::Text(file) => load::parse(file, self.sources, self.diags).map(|node| {
-                let before = self.diags.error_count();
-                schema::validate(&node, kind, self.diags);
-                let valid = self.diags.error_count() == before;
-                Parsed { file, node, valid }
-            }),
+            LoadedText::Text(file) => match load::parse(file, self.sources, self.diags) {
+                None => None,
+                Some(node) => {
+                    let before = self.diags.error_count();
+                    schema::validate(&node, kind, self.diags)?;
+                    let valid = self.diags.error_count() == before;
+                    Some(Parsed { file, node, valid })
+                }
+            },
         };
         self.files.insert(key, parsed.clone());
         Ok(parsed)

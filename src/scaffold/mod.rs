@@ -33,8 +33,8 @@ pub struct Entry {
 /// The line that keeps rendered `.env` files (which hold secrets) out of version control.
 pub const GITIGNORE_LINE: &str = ".env";
 
-fn files() -> Vec<(String, String)> {
-    vec![
+fn files() -> Result<Vec<(String, String)>, Error> {
+    Ok(vec![
         ("vprof.toml".into(), include_str!("vprof.toml").into()),
         (
             format!("hosts/{HOST}.toml"),
@@ -50,18 +50,18 @@ fn files() -> Vec<(String, String)> {
         ),
         (
             "schemas/profile.schema.json".into(),
-            crate::check::schema::profile_schema_text(),
+            crate::check::schema::profile_schema_text()?,
         ),
         (
             ".pre-commit-config.yaml".into(),
             include_str!("pre-commit-config.yaml").into(),
         ),
-    ]
+    ])
 }
 
 /// Decide, without writing, what `init` does in `root`.
 pub fn plan(root: &Path) -> Result<Vec<Entry>, Error> {
-    let mut entries: Vec<Entry> = files()
+    let mut entries: Vec<Entry> = files()?
         .into_iter()
         .map(|(path, text)| {
             let action = if root.join(&path).exists() {

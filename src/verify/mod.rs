@@ -11,7 +11,6 @@ mod value;
 
 use std::collections::BTreeSet;
 
-use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value as Json;
 
@@ -22,7 +21,7 @@ use crate::profile::raw::OneOrMany;
 use crate::vllm::{FlagTable, table};
 
 /// How a profile value and the server compare.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// The server runs the profile's value (or vLLM's default where the profile sets none).
@@ -36,7 +35,7 @@ pub enum Status {
 }
 
 /// One compared setting.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Row {
     /// The profile key (`vllm.max_model_len`), or the server's label where no key maps.
     pub key: String,

@@ -2,6 +2,8 @@
 //! one GPU, vLLM 0.33.0) and the real binary run with a hermetic environment and a timeout.
 #![allow(dead_code)]
 
+pub mod hermetic;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -50,6 +52,7 @@ pub fn command(dir: &Path, args: &[&str]) -> Command {
         .env("HF_HUB_CACHE", home.join("hf/hub"))
         .env("XDG_CACHE_HOME", home.join("cache"))
         .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

@@ -15,7 +15,7 @@
 use serde::Serialize;
 
 /// The accounting rules of one vLLM release.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Accounting {
     /// The release, as the profile targets it ("0.11.0").
     pub vllm_version: String,

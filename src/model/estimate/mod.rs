@@ -53,7 +53,7 @@ fn gib2<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
 }
 
 /// One GPU's memory (GiB).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct GpuPlan {
     pub id: String,
     #[serde(serialize_with = "gib2")]
@@ -76,7 +76,7 @@ pub struct GpuPlan {
 }
 
 /// The plan of one profile.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Plan {
     pub fits: bool,
     pub weights_fit: bool,

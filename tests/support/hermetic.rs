@@ -1,0 +1,57 @@
+//! Running the binary hermetically: every variable through which the machine could leak
+//! into a test points into one temporary directory.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The environment variables through which the machine could leak into a test.
+pub const HERMETIC_VARS: &[&str] = &[
+    "HOME",
+    "HF_HOME",
+    "HF_HUB_CACHE",
+    "XDG_CONFIG_HOME",
+    "XDG_CACHE_HOME",
+    "XDG_DATA_HOME",
+];
+
+/// A temporary home: every variable of [`HERMETIC_VARS`] points into it.
+#[derive(Debug)]
+pub struct Hermetic {
+    pub dir: tempfile::TempDir,
+}
+
+impl Hermetic {
+    pub fn new() -> Hermetic {
+        Hermetic {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn path(&self, var: &str) -> PathBuf {
+        self.dir.path().join(var.to_ascii_lowercase())
+    }
+
+    /// `vprof ARGS` in `cwd` with the hermetic environment, no colour, no terminal.
+    pub fn vprof(&self, cwd: &Path, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_vprof"));
+        cmd.args(args)
+            .current_dir(cwd)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null());
+        for var in HERMETIC_VARS {
+            let dir = self.path(var);
+            std::fs::create_dir_all(&dir).unwrap();
+            cmd.env(var, dir);
+        }
+        cmd
+    }
+
+    pub fn run(&self, cwd: &Path, args: &[&str]) -> Output {
+        self.vprof(cwd, args).output().unwrap()
+    }
+}
+
+/// The repository root.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
