@@ -15,6 +15,18 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// Writing the files of an output directory failed part-way: which were written.
+    #[error(
+        "cannot write {}: {source}; {}",
+        failed.display(),
+        commit_status(written, old)
+    )]
+    Commit {
+        failed: PathBuf,
+        source: std::io::Error,
+        written: Vec<PathBuf>,
+        old: Vec<PathBuf>,
+    },
     #[error("no profile named `{name}` in {dir}{hint}")]
     UnknownProfile {
         name: String,
@@ -32,4 +44,23 @@ pub enum Error {
     Server(String),
     #[error("template {name}: {message}")]
     Template { name: String, message: String },
+}
+
+fn commit_status(written: &[PathBuf], old: &[PathBuf]) -> String {
+    let list = |paths: &[PathBuf]| {
+        paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match (written.is_empty(), old.is_empty()) {
+        (true, _) => format!("nothing was written: {} unchanged", list(old)),
+        (false, true) => format!("written: {}", list(written)),
+        (false, false) => format!(
+            "written: {}; NOT written (still the previous version): {}",
+            list(written),
+            list(old)
+        ),
+    }
 }

@@ -136,6 +136,7 @@ fn check_in_a_clean_clone_without_env_files() {
     // A .env that exists is still compared.
     let env = dir.path().join("deploy/aggressive_cache/.env");
     std::fs::write(&env, "HF_TOKEN=x\n").unwrap();
+    std::fs::set_permissions(&env, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let stale = vprof(
         dir.path(),
         &["render", "aggressive_cache", "safe_conservative", "--check"],

@@ -8,12 +8,13 @@ use std::path::{Path, PathBuf};
 
 use super::{Context, shown};
 use crate::cli::Format;
+use crate::diagnostics::{Check, Diagnostic};
 use crate::error::Error;
 use crate::exit::Outcome;
 use crate::pipeline::Pipeline;
 use crate::profile::Profile;
 use crate::render::write::{self, Planned, State};
-use crate::render::{self, ENV_FILE, Kind, diff};
+use crate::render::{self, ENV_FILE, Kind, commit, diff};
 use crate::report::Report;
 use crate::report::documents::{RenderReport, RenderedFile};
 
@@ -57,7 +58,20 @@ pub fn run(ctx: &Context, names: &[String], opts: &Options) -> Result<Report, Er
     };
     let mut planned: Vec<Planned> = Vec::new();
     let mut fixes: Vec<String> = Vec::new();
+    // Held from reading the old `.env` until the last rename: concurrent renders of one
+    // directory run one after the other, and none loses a value another kept.
+    let writing = !opts.check && !opts.dry_run;
+    let mut locks = Vec::new();
     for (group, dir, fix) in groups {
+        if writing {
+            locks.push(commit::lock_exclusive(&dir)?);
+            commit::remove_stale(&dir);
+        } else if let Some(lock) = commit::lock_shared(&dir) {
+            locks.push(lock);
+        }
+        if let Some(finding) = open_env(ctx, &dir.join(ENV_FILE)) {
+            run.push(finding);
+        }
         let existing_env = write::read_existing(&dir.join(ENV_FILE))?;
         let files = render::render(&group, &run.project, &dir, existing_env.as_deref())?;
         for p in write::plan(files, opts.force)? {
@@ -81,8 +95,12 @@ pub fn run(ctx: &Context, names: &[String], opts: &Options) -> Result<Report, Er
             ctx.printer.out(&std::mem::take(&mut stdout));
         }
         let (notes, written) = write_planned(ctx, opts, &planned, ask)?;
+        if writing {
+            make_env_private(&planned)?;
+        }
         (Outcome::Success, notes, written)
     };
+    drop(locks);
     let doc = RenderReport {
         files: planned
             .iter()
@@ -101,6 +119,34 @@ pub fn run(ctx: &Context, names: &[String], opts: &Options) -> Result<Report, Er
         .stdout(stdout)
         .note(notes)
         .at_least(outcome))
+}
+
+/// `env-permissions`: a `.env` that group or others may read (it holds secrets).
+fn open_env(ctx: &Context, path: &Path) -> Option<Diagnostic> {
+    let mode = commit::open_mode(path)?;
+    Some(
+        Diagnostic::new(
+            Check::EnvPermissions,
+            format!(
+                "{} is readable or writable by group or others (mode {mode:04o}); it holds secrets: vprof makes it 0600 when it writes",
+                shown(ctx, path)
+            ),
+        )
+        .with_help(format!("chmod 600 {}", shown(ctx, path))),
+    )
+}
+
+/// Every existing `.env` of the output, 0600 (also one left unchanged).
+fn make_env_private(planned: &[Planned]) -> Result<(), Error> {
+    for p in planned.iter().filter(|p| p.file.kind == Kind::Env) {
+        if p.file.path.exists() {
+            commit::make_private(&p.file.path).map_err(|source| Error::Write {
+                path: p.file.path.clone(),
+                source,
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// The names given, or every profile with `--all`.
@@ -177,7 +223,7 @@ fn write_planned(
     if ask && !ctx.printer.confirm("Write these changes?") {
         return Ok((String::from("nothing written\n"), Vec::new()));
     }
-    let written = write::write_all(planned)?;
+    let written = write::write_all_locked(planned)?;
     for p in planned {
         let path = shown(ctx, &p.file.path);
         if written.contains(&p.file.path) {

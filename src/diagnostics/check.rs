@@ -74,6 +74,7 @@ checks! {
     UnpinnedImage => "unpinned-image", Warning, "an image with a `latest`, `nightly` or missing tag";
     VllmVersion => "vllm-version", Error, "the image tag names a vLLM version vprof has no flag table for";
     GpuOverlap => "gpu-overlap", Error, "services sharing a GPU whose memory fractions add up to more than 1";
+    EnvPermissions => "env-permissions", Warning, "a rendered .env that group or others may read (vprof makes it 0600)";
     PortConflict => "port-conflict", Error, "services rendered together that publish the same host port";
     ImportUnmapped => "import-unmapped", Warning, "`vprof import`: a compose setting or part of a command that a profile cannot hold";
     ImportInterpolation => "import-interpolation", Warning, "`vprof import`: a `${VAR}` replaced by its default, or without one";

@@ -6,10 +6,9 @@
 //! whose body no longer matches the header's hash, is not overwritten without `--force`. A
 //! `.env` is refused only without a header: its values and extra lines are kept anyway.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{File, Kind, dotenv, header_is_intact, sha256_hex, split_header};
+use super::{File, Kind, commit, dotenv, header_is_intact, sha256_hex, split_header};
 use crate::error::Error;
 use crate::profile::load::{ReadFailure, read_capped};
 
@@ -94,48 +93,42 @@ pub fn refused_error(shown_path: &str, reason: &str) -> Error {
     ))
 }
 
-/// Write every changed file atomically; returns the paths written.
+/// Write every changed file, one output directory at a time, each directory as one unit
+/// under its lock (see [`super::commit`]); returns the paths written.
 pub fn write_all(planned: &[Planned]) -> Result<Vec<PathBuf>, Error> {
-    let mut written = Vec::new();
-    for p in planned {
-        if matches!(p.state, State::Create | State::Update) {
-            write_atomic(&p.file.path, &p.file.text, p.file.kind)?;
-            written.push(p.file.path.clone());
-        }
+    let mut dirs: Vec<PathBuf> = planned
+        .iter()
+        .filter_map(|p| p.file.path.parent().map(Path::to_path_buf))
+        .collect();
+    dirs.dedup();
+    let mut locks = Vec::new();
+    for dir in &dirs {
+        locks.push(commit::lock_exclusive(dir)?);
+        commit::remove_stale(dir);
     }
-    Ok(written)
+    write_all_locked(planned)
 }
 
-/// Write through a temporary file in the same directory, then rename: a reader never sees
-/// a half-written file, and a failure leaves the old one in place.
+/// [`write_all`] for a caller that already holds the lock of every output directory.
+pub fn write_all_locked(planned: &[Planned]) -> Result<Vec<PathBuf>, Error> {
+    let files: Vec<(PathBuf, &str, Kind)> = planned
+        .iter()
+        .filter(|p| matches!(p.state, State::Create | State::Update))
+        .map(|p| (p.file.path.clone(), p.file.text.as_str(), p.file.kind))
+        .collect();
+    commit::commit(&files)
+}
+
+/// Write one file through a temporary file in its directory, then rename: a reader never
+/// sees a half-written file, and a failure leaves the old one in place.
+/// No lock is taken (the directory may be `profiles/`, where a lock file would be litter).
 pub fn write_atomic(path: &Path, text: &str, kind: Kind) -> Result<(), Error> {
-    let failed = |source: std::io::Error| Error::Write {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
         path: path.to_path_buf(),
         source,
-    };
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(failed)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(failed)?;
-    tmp.write_all(text.as_bytes()).map_err(failed)?;
-    tmp.as_file().sync_all().map_err(failed)?;
-    set_mode(tmp.path(), kind).map_err(failed)?;
-    tmp.persist(path).map_err(|e| failed(e.error))?;
-    Ok(())
-}
-
-#[cfg(unix)]
-fn set_mode(path: &Path, kind: Kind) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = match kind {
-        Kind::Env => 0o600,
-        Kind::Compose => 0o644,
-    };
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
-}
-
-#[cfg(not(unix))]
-fn set_mode(_path: &Path, _kind: Kind) -> std::io::Result<()> {
-    Ok(())
+    })?;
+    commit::commit(&[(path.to_path_buf(), text, kind)]).map(|_| ())
 }
 
 /// Whether a rendered `.env` differs from the disk only in masked values (never in practice:
