@@ -359,6 +359,13 @@ fn volumes(svc: &Node, t: &mut Table, notes: &mut Vec<Note>) {
     let mut extra = Vec::new();
     for item in items {
         let (source, target, mode) = match text(item, notes) {
+            Some(s)
+                if s.as_bytes().get(1) == Some(&b':')
+                    && s.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) =>
+            {
+                notes.push(Note::new(item.line, Check::ImportUnmapped, String::from("this volume is not imported: a Windows drive path cannot be a profile volume")).help("mount the directory by its path inside WSL or Linux, e.g. /mnt/d/..."));
+                continue;
+            }
             Some(s) => {
                 let mut parts = s.splitn(3, ':');
                 let a = parts.next().unwrap_or("").to_string();
@@ -381,6 +388,17 @@ fn volumes(svc: &Node, t: &mut Table, notes: &mut Vec<Note>) {
                 (src, get("target"), ro.then(|| "ro".to_string()))
             }
         };
+        let mode_ok = mode.as_deref().is_none_or(|m| {
+            !m.is_empty() && m.chars().all(|c| c.is_ascii_alphabetic() || c == ',')
+        });
+        if !target.starts_with('/') || !mode_ok {
+            notes.push(Note::new(
+                item.line,
+                Check::ImportUnmapped,
+                String::from("this volume is not imported: it is not SOURCE:/TARGET[:MODE]"),
+            ));
+            continue;
+        }
         let named = !source.is_empty() && !source.starts_with(['/', '.', '~', '\\']);
         if source.is_empty() || named {
             notes.push(Note::new(item.line, Check::ImportUnmapped, format!("volume `{target}` is not imported: vprof renders bind mounts only (no named or anonymous volumes)")));

@@ -8,6 +8,7 @@
 //!               sh -c scripts, python -m ...api_server, vllm serve MODEL)
 //! args          arguments read as vLLM's parser reads them, through the version's flag table
 //! vllm_args     arguments → [vllm] (typed values, JSON as tables, secrets as references)
+//! migrate       flags the version lost → what replaced them (rope_scaling → hf_overrides)
 //! deploy        image, GPUs, port, volumes, environment → [deploy]
 //! service       one service → one profile, or why not
 //! partial       settings shared by several imported profiles → a partial `_NAME.toml`
@@ -22,6 +23,7 @@ mod args;
 mod command;
 mod deploy;
 mod interpolate;
+mod migrate;
 mod partial;
 mod secrets;
 mod service;

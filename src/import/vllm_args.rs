@@ -169,6 +169,14 @@ pub fn map(
         side.table.remove(&arg.key);
         side.table.insert(arg.key.clone(), value);
     }
+    let line_of = |k: &str| {
+        lines
+            .iter()
+            .rev()
+            .find(|(key, _)| key == k)
+            .map_or(1, |(_, l)| *l)
+    };
+    super::migrate::migrate(&mut side.table, table, &line_of, notes);
     side
 }
 

@@ -1,0 +1,88 @@
+//! `vprof import` never panics, whatever the compose text: arbitrary YAML-ish bytes, and
+//! well-formed compose files with hostile commands, variables and values. Whatever it
+//! produces is TOML that parses back.
+
+use proptest::prelude::*;
+use vprof::import::{Input, import};
+
+fn run(text: String) {
+    let inputs = vec![Input {
+        display: String::from("compose.yml"),
+        text,
+    }];
+    let result = import(&inputs, None);
+    for o in result.profiles.iter().chain(&result.partials) {
+        let text = o.text(&inputs);
+        assert!(text.parse::<toml::Table>().is_ok(), "not TOML:\n{text}");
+    }
+}
+
+fn yamlish() -> impl Strategy<Value = String> {
+    proptest::string::string_regex(r#"[a-z_ :\-\[\]{}"'\n#$&*|>!%@`,.0-9=\\]{0,300}"#).unwrap()
+}
+
+fn word() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::from("--model")),
+        Just(String::from("--max-model-len")),
+        Just(String::from("--no-enable-prefix-caching")),
+        Just(String::from("--api-key")),
+        Just(String::from("--port")),
+        Just(String::from("--served-model-name")),
+        Just(String::from("--hf-overrides")),
+        Just(String::from("vllm")),
+        Just(String::from("serve")),
+        Just(String::from("exec")),
+        Just(String::from("${A:-${B:-x}}")),
+        Just(String::from("${")),
+        Just(String::from("'{\"a\": [1, {\"b\": null}]}'")),
+        Just(String::from("\"")),
+        Just(String::from("#")),
+        Just(String::from("\\")),
+        proptest::string::string_regex(r"[-a-zA-Z0-9_=./:${}'\x22]{0,12}").unwrap(),
+    ]
+}
+
+fn compose() -> impl Strategy<Value = String> {
+    (
+        proptest::collection::vec(word(), 0..30),
+        any::<bool>(),
+        proptest::string::string_regex(r"[a-z0-9:./${}-]{0,30}").unwrap(),
+        proptest::collection::vec(
+            proptest::string::string_regex(r#"[A-Z_]{1,10}=[a-z0-9${}:\-"]{0,12}"#).unwrap(),
+            0..5,
+        ),
+    )
+        .prop_map(|(words, shell, image, env)| {
+            let command = words.join(" ");
+            let quoted = serde_json::to_string(&command).unwrap();
+            let image = serde_json::to_string(&format!("vllm/vllm-openai:{image}")).unwrap();
+            let env: Vec<String> = env
+                .iter()
+                .map(|e| format!("      - {}\n", serde_json::to_string(e).unwrap()))
+                .collect();
+            let entry = if shell {
+                format!("    entrypoint: [\"/bin/sh\", \"-c\"]\n    command: [{quoted}]\n")
+            } else {
+                format!("    command: >\n      {command}\n")
+            };
+            format!(
+                "services:\n  vllm:\n    image: {image}\n{entry}    environment:\n{}    ports: [\"5002:8000\", \"x\"]\n    volumes: [\"/a:/root/.cache/huggingface\", {{source: x}}]\n",
+                env.concat()
+            )
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn arbitrary_text_never_panics(text in yamlish()) {
+        run(text);
+    }
+
+    #[test]
+    fn hostile_compose_files_never_panic(text in compose()) {
+        run(text);
+    }
+}
