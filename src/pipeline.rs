@@ -266,6 +266,15 @@ impl Pipeline {
     /// Add findings of a stage, applying the project's levels (`off` drops them) and
     /// dropping exact duplicates (one finding reached through two profiles sharing a partial).
     pub fn absorb(&mut self, raw: Diagnostics) {
+        // A secret found in a file is hidden from every snippet of that file.
+        for d in raw
+            .iter()
+            .filter(|d| d.check == crate::diagnostics::Check::InlineSecret)
+        {
+            if let Some(label) = &d.primary {
+                self.sources.redact(label.file, label.span.clone());
+            }
+        }
         self.findings
             .extend(self.project.apply_levels(raw).into_vec());
         self.findings.dedup();

@@ -38,6 +38,8 @@ struct Point {
     max_num_batched_tokens: Option<u64>,
     #[serde(default = "auto")]
     kv_cache_dtype: String,
+    #[serde(default)]
+    enable_expert_parallel: bool,
     reported: Reported,
     /// For an `[[unexplained]]` point: what vLLM does there that vprof does not model.
     why: Option<String>,
@@ -85,7 +87,7 @@ fn compare(p: &Point) -> (String, Vec<String>) {
         block_size: 16,
         enforce_eager: false,
         disable_hybrid_kv_cache_manager: false,
-        enable_expert_parallel: false,
+        enable_expert_parallel: p.enable_expert_parallel,
         data_parallel_size: 1,
         vllm_version: p.vllm.clone(),
     };

@@ -156,3 +156,43 @@ fn file_names_are_checked_as_names() {
         );
     }
 }
+
+/// `sweep --out profiles` never replaces a hand-written profile or partial (nothing is
+/// written then); it replaces only profiles an earlier sweep wrote.
+#[test]
+fn sweep_does_not_overwrite_hand_written_profiles() {
+    let dir = scratch();
+    let grid = "base = \"p\"\n[[points]]\nname = \"p\"\n\"vllm.max_model_len\" = 4096\n[[points]]\nname = \"_b\"\n\"vllm.max_model_len\" = 2048\n[[points]]\nname = \"fresh\"\n\"vllm.max_model_len\" = 1024\n";
+    write(dir.path(), "grid.toml", grid);
+    let before_p = std::fs::read_to_string(dir.path().join("profiles/p.toml")).unwrap();
+    let before_b = std::fs::read_to_string(dir.path().join("profiles/_b.toml")).unwrap();
+    let out = vprof(dir.path(), &["sweep", "grid.toml", "--out", "profiles"]);
+    assert_eq!(code(&out), 2, "{}", shown(&out));
+    assert!(
+        stderr(&out).contains(
+            "refusing to overwrite profiles/p.toml, profiles/_b.toml: not written by vprof sweep"
+        ),
+        "{}",
+        shown(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("profiles/p.toml")).unwrap(),
+        before_p
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("profiles/_b.toml")).unwrap(),
+        before_b
+    );
+    assert!(!dir.path().join("profiles/fresh.toml").exists());
+    // Points of its own are replaced on the next sweep.
+    write(
+        dir.path(),
+        "grid.toml",
+        "base = \"p\"\n[[points]]\nname = \"fresh\"\n\"vllm.max_model_len\" = 1024\n",
+    );
+    for _ in 0..2 {
+        let out = vprof(dir.path(), &["sweep", "grid.toml", "--out", "profiles"]);
+        assert_eq!(code(&out), 0, "{}", shown(&out));
+    }
+    assert!(dir.path().join("profiles/fresh.toml").exists());
+}

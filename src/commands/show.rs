@@ -27,9 +27,16 @@ pub fn entries(tree: &Node, run: &Pipeline) -> Vec<Entry> {
                 .as_ref()
                 .map_or(node.origin.span.start, |k| k.start);
             let (line, _) = run.sources.line_col(node.origin.file, start);
+            // A secret written into the profile is reported by `inline-secret`; never shown.
+            let value = match node.as_str() {
+                Some(text) if crate::check::rules::secrets::secret_reason(&key, text).is_some() => {
+                    serde_json::Value::from(crate::render::dotenv::MASK)
+                }
+                _ => node.to_json(),
+            };
             Entry {
                 key,
-                value: node.to_json(),
+                value,
                 file: run.sources.name(node.origin.file).to_string(),
                 line,
             }

@@ -43,6 +43,32 @@ impl SourceMap {
         }
     }
 
+    /// Hide the text of `span` (a secret value) in every snippet shown from now on: each
+    /// byte becomes `*`, except the quotes around a string, so spans and lines stay valid.
+    pub fn redact(&mut self, id: FileId, span: std::ops::Range<usize>) {
+        let mut rebuilt = SimpleFiles::new();
+        let mut i = 0;
+        while let Ok(file) = self.files.get(i) {
+            let mut text = file.source().clone();
+            if i == id && span.start < span.end && span.end <= text.len() {
+                let inner = text.as_bytes()[span.clone()].to_vec();
+                let quoted = |b: u8| b == b'"' || b == b'\'';
+                let (mut a, mut b) = (span.start, span.end);
+                if inner.len() >= 2 && quoted(inner[0]) && inner[inner.len() - 1] == inner[0] {
+                    a += 1;
+                    b -= 1;
+                }
+                let stars = "*".repeat(b - a);
+                if text.is_char_boundary(a) && text.is_char_boundary(b) {
+                    text.replace_range(a..b, &stars);
+                }
+            }
+            rebuilt.add(file.name().clone(), text);
+            i += 1;
+        }
+        self.files = rebuilt;
+    }
+
     pub(crate) fn files(&self) -> &SimpleFiles<String, String> {
         &self.files
     }

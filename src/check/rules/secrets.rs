@@ -29,7 +29,7 @@ pub fn check(profile: &Profile, diags: &mut Diagnostics) {
             Diagnostic::new(Check::InlineSecret, "api_key is written into the profile")
                 .at(profile
                     .origin("vllm.api_key")
-                    .value_label("secret value in a committed file"))
+                    .value_label("secret value in a committed file (hidden)"))
                 .with_help("write api_key = { env = \"VLLM_API_KEY\" } and put the value in .env"),
         );
     }
@@ -39,22 +39,9 @@ pub fn check(profile: &Profile, diags: &mut Diagnostics) {
         if path == "vllm.api_key" {
             continue;
         }
-        let last = path.rsplit('.').next().unwrap_or("");
-        if HASH_KEYS.contains(&last) {
-            continue;
-        }
         let Some(text) = node.as_str() else { continue };
-        let reason = if path.starts_with("deploy.env.") && secret_name(last) && !text.is_empty() {
-            Some(format!("`{last}` holds a secret value"))
-        } else {
-            token_shaped(text).map(|t| {
-                format!(
-                    "`{path}` holds a token-shaped value (`{}…`)",
-                    &t[..t.len().min(4)]
-                )
-            })
-        };
-        if let Some(message) = reason {
+        if let Some(message) = secret_reason(&path, text) {
+            let last = path.rsplit('.').next().unwrap_or("");
             let help = if path.starts_with("deploy.env.") {
                 format!("list `{last}` in deploy.secrets and put its value in .env")
             } else {
@@ -64,11 +51,29 @@ pub fn check(profile: &Profile, diags: &mut Diagnostics) {
             };
             diags.push(
                 Diagnostic::new(Check::InlineSecret, message)
-                    .at(node.origin.value_label("secret value in a committed file"))
+                    .at(node
+                        .origin
+                        .value_label("secret value in a committed file (hidden)"))
                     .with_help(help),
             );
         }
     }
+}
+
+/// Why the string at dotted `path` is a secret, if it is one. The reason names the key,
+/// never any part of the value.
+pub fn secret_reason(path: &str, text: &str) -> Option<String> {
+    if path == "vllm.api_key" {
+        return Some(String::from("api_key is written into the profile"));
+    }
+    let last = path.rsplit('.').next().unwrap_or("");
+    if HASH_KEYS.contains(&last) {
+        return None;
+    }
+    if path.starts_with("deploy.env.") && secret_name(last) && !text.is_empty() {
+        return Some(format!("`{last}` holds a secret value"));
+    }
+    token_shaped(text).map(|_| format!("`{path}` holds a token-shaped value"))
 }
 
 /// Environment variable names that conventionally hold secrets.

@@ -138,7 +138,7 @@ pub fn estimate(f: &ModelFacts, input: &PlanInput) -> Plan {
     let tokens = batched_tokens(input);
     let (_, default_seqs) = overhead::default_limits(total, input.gpu_name.as_deref());
     let seqs = input.max_num_seqs.unwrap_or(default_seqs);
-    let activation = overhead::activation_gib(f, tp, tokens, seqs);
+    let activation = overhead::activation_gib(f, tp, ep > 0, tokens, seqs);
     let non_torch = overhead::non_torch_gib(tp, overhead::is_nvlink(input.gpu_name.as_deref()));
     let cuda_graph = if accounting.cuda_graphs_counted && !input.enforce_eager {
         overhead::cuda_graph_gib(f, pp, seqs)

@@ -23,6 +23,12 @@ pub const CUDA_GRAPH_MIB_PER_LAYER_SIZE: f64 = 0.2;
 /// down projection's input; the calibration set's 8192-token profile (Qwen3-14B-AWQ on an
 /// L40S: 2.28 GiB of non-KV memory besides the weights) puts it at about 6.
 const MLP_LIVE: f64 = 6.0;
+/// Bytes alive per token, routed expert and expert-intermediate column of this rank at the
+/// peak of a MoE layer's profiling pass. The fused-MoE kernels' own caches (gate/up output,
+/// activation, expert outputs) account for about 6; the published profiles of gpt-oss-20b
+/// on an A100 (0.19) and Qwen3-235B-A22B-FP8 with expert parallelism on eight L40S (0.10.2,
+/// which prints its activation peak: 1.4 GiB) put the whole at about 40.
+const MOE_ROUTED_BYTES: f64 = 40.0;
 /// Bytes of one logit: the sampler works on float32 logits.
 const LOGIT_BYTES: f64 = 4.0;
 /// The sampler keeps logits and probabilities (softmax output) alive together.
@@ -85,7 +91,13 @@ pub fn non_torch_gib(tp: u64, nvlink: bool) -> f64 {
 /// The activation peak (GiB) of the profiling pass on one worker: the decoder over `tokens`
 /// dummy tokens, the sampler over `seqs` sequences and, for a multimodal model, the vision
 /// encoder over a budget of as many embeddings.
-pub fn activation_gib(f: &ModelFacts, tp: u64, tokens: u64, seqs: u64) -> f64 {
+pub fn activation_gib(
+    f: &ModelFacts,
+    tp: u64,
+    expert_parallel: bool,
+    tokens: u64,
+    seqs: u64,
+) -> f64 {
     let t = tokens as f64;
     let b = f.dtype_bytes;
     let tp = tp as f64;
@@ -96,8 +108,13 @@ pub fn activation_gib(f: &ModelFacts, tp: u64, tokens: u64, seqs: u64) -> f64 {
         // fused_moe's caches: gate/up output and activation for every (token, expert) pair,
         // and the experts' outputs before they are summed.
         Some(m) => {
-            let inter = (m.expert_intermediate as f64 / tp).max(1.0);
-            let routed = t * m.experts_per_token as f64 * (3.0 * inter + h) * b;
+            // Expert parallelism keeps each expert whole on its rank.
+            let inter = if expert_parallel {
+                m.expert_intermediate as f64
+            } else {
+                (m.expert_intermediate as f64 / tp).max(1.0)
+            };
+            let routed = t * m.experts_per_token as f64 * inter * MOE_ROUTED_BYTES;
             routed.max(MLP_LIVE * t * m.dense_intermediate as f64 / tp * b)
         }
         None => MLP_LIVE * t * f.intermediate_size as f64 / tp * b,
