@@ -68,6 +68,11 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// vLLM flag tables: the versions vprof knows, and adding the table of any other image.
+    Vllm {
+        #[command(subcommand)]
+        command: VllmCommand,
+    },
     /// Turn compose files that run vLLM into profiles; report what cannot be mapped, by line.
     ///
     /// Example: vprof import docker-compose.yml --out profiles
@@ -160,6 +165,23 @@ pub enum Command {
         /// The schema of the JSON documents vprof prints with --format json.
         #[arg(long)]
         output: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VllmCommand {
+    /// List the flag tables: embedded versions and the project's (`vllm_tables_dir`).
+    Versions,
+    /// Print a version's flag table in the file format project tables use.
+    Table { version: String },
+    /// Print the Python program that dumps the flag table of the vLLM it runs under:
+    /// `docker run --rm --entrypoint python3 IMAGE - < dump.py > vllm/flags-TAG.json`.
+    DumpScript,
+    /// Print the JSON Schema of a flag table file.
+    Schema {
+        /// Fail when schemas/vllm-table.schema.json differs from the generated schema.
+        #[arg(long)]
+        check: bool,
     },
 }
 

@@ -69,6 +69,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Validate { targets } => commands::validate::run(&ctx, targets),
         Command::Schema { check, output } => commands::schema::run(&ctx, *check, *output),
         Command::Show { name } => commands::show::run(&ctx, name),
+        Command::Vllm { command } => commands::vllm::run(&ctx, command),
         Command::List => commands::list::run(&ctx),
         Command::Plan { name } => commands::plan::run(&ctx, name),
         Command::Sweep { grid, out } => commands::sweep::run(&ctx, grid, out),

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::diagnostics::{Check, Diagnostic, Diagnostics, Label, Level, SourceMap, did_you_mean};
 use crate::profile::load::{self, LoadedText, read_source};
-use crate::vllm::Version;
+use crate::vllm::{Tables, Version};
 
 /// The file name of the project settings.
 pub const SETTINGS_FILE: &str = "vprof.toml";
@@ -25,17 +25,10 @@ const SETTINGS_KEYS: &[&str] = &[
     "templates_dir",
     "deploy_dir",
     "vllm_version",
+    "vllm_tables_dir",
     "policy",
     "checks",
 ];
-
-fn supported_versions() -> String {
-    Version::ALL
-        .iter()
-        .map(|v| v.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -45,6 +38,7 @@ struct RawSettings {
     templates_dir: Option<String>,
     deploy_dir: Option<String>,
     vllm_version: Option<String>,
+    vllm_tables_dir: Option<String>,
     policy: Option<RawPolicy>,
     checks: Option<BTreeMap<String, String>>,
 }
@@ -63,8 +57,11 @@ pub struct Project {
     pub hosts_dir: PathBuf,
     pub templates_dir: PathBuf,
     pub deploy_dir: PathBuf,
-    /// Used when the image tag does not name a version.
-    pub vllm_version: Option<Version>,
+    /// Used when neither the image tag nor the profile names a version (checked at load:
+    /// it has a table).
+    pub vllm_version: Option<String>,
+    /// The project's own flag tables (`vllm_tables_dir`), then the embedded ones.
+    pub vllm_tables: Tables,
     pub gpu_memory_ceiling: f64,
     levels: BTreeMap<Check, Level>,
 }
@@ -79,6 +76,7 @@ impl Project {
             deploy_dir: root.join("deploy"),
             root,
             vllm_version: None,
+            vllm_tables: Tables::default(),
             gpu_memory_ceiling: DEFAULT_GPU_MEMORY_CEILING,
             levels: BTreeMap::new(),
         }
@@ -155,16 +153,23 @@ impl Project {
                     n.origin.line_label("here")
                 })
         };
+        if let Some(dir) = &raw.vllm_tables_dir {
+            let shown = crate::paths::display(&root.join(dir), cwd);
+            project.vllm_tables = Tables::load(&root.join(dir), &shown, sources, diags)?;
+        }
         if let Some(v) = &raw.vllm_version {
-            match Version::parse(v) {
-                Some(version) => project.vllm_version = Some(version),
+            match project.vllm_tables.find(v) {
+                Some(_) => project.vllm_version = Some(v.clone()),
                 None => diags.push(
                     Diagnostic::new(
-                        Check::Schema,
+                        Check::VllmVersion,
                         format!("vllm_version `{v}` is not a version vprof has a flag table for"),
                     )
                     .at(locate(&["vllm_version"]))
-                    .with_help(format!("supported: {}", supported_versions())),
+                    .with_help(format!(
+                        "embedded: every minor release from {} (a patch uses its minor's table); add a table for others with `vprof vllm dump-script` and `vllm_tables_dir`",
+                        Version::embedded_range()
+                    )),
                 ),
             }
         }
@@ -204,7 +209,7 @@ impl Project {
                 (Some(_), None) => diags.push(
                     Diagnostic::new(Check::Schema, format!("invalid level `{level}` for `{name}`"))
                         .at(here)
-                        .with_help("use \"error\", \"warning\" or \"off\""),
+                        .with_help("use \"error\", \"warning\", \"note\" or \"off\""),
                 ),
             }
         }

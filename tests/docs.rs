@@ -26,7 +26,7 @@ fn readme_lists_every_check() {
         .filter(|r| {
             r.split('|')
                 .nth(2)
-                .is_some_and(|l| ["error", "warning"].contains(&l.trim()))
+                .is_some_and(|l| ["error", "warning", "note"].contains(&l.trim()))
         })
         .count();
     assert_eq!(

@@ -19,7 +19,7 @@ use vprof::import::{self, Input, Lines, Token};
 use vprof::profile::Loader;
 use vprof::project::Project;
 use vprof::render::compose;
-use vprof::vllm::{ImageTarget, Version, image_target, table};
+use vprof::vllm::{Tables, Version, table, target};
 
 const CORPUS: &str = "tests/fixtures/corpus";
 /// The share the issue asks for (90%) is not reached yet; this floor is what the importer
@@ -49,9 +49,11 @@ fn corpus_files() -> Vec<PathBuf> {
 }
 
 fn version(image: &str) -> Version {
-    match image_target(image) {
-        ImageTarget::Pinned(v) => v,
-        _ => Version::newest(),
+    let found = target(image, None, None, &Tables::default());
+    if found.problem.is_none() {
+        found.version
+    } else {
+        Version::newest()
     }
 }
 

@@ -55,6 +55,16 @@ fn every_command_prints_one_valid_document() {
     check(&h, root, &["validate"], "FindingsReport", 0);
     check(&h, &checks, &["validate", "missing"], "FindingsReport", 1);
     check(&h, root, &["list"], "ListReport", 0);
+    check(&h, root, &["vllm", "versions"], "VllmVersionsReport", 0);
+    let table = check(&h, root, &["vllm", "table", "0.11.2"], "VllmTableReport", 0);
+    assert_eq!(table["note"], "vLLM 0.11.2 uses the 0.11.0 table");
+    check(
+        &h,
+        root,
+        &["vllm", "dump-script"],
+        "VllmDumpScriptReport",
+        0,
+    );
     check(&h, root, &["show", "chunked_only_safe"], "ShowReport", 0);
     check(&h, root, &["plan", "chunked_only_safe"], "PlanReport", 0);
     check(&h, &checks, &["plan", "unknown_model"], "FindingsReport", 1);

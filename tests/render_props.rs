@@ -55,7 +55,7 @@ proptest! {
         prop_assert_eq!(command[i + 1].replace("$$", "$"), served.clone());
         // What vLLM's argparse would make of the command: exactly the profile's values.
         let args: Vec<String> = command.iter().map(|a| a.replace("$$", "$")).collect();
-        let parsed = vprof::vllm::parse_args(vprof::vllm::table(vprof::vllm::Version::V0_11_0), &args)
+        let parsed = vprof::vllm::parse_args(vprof::vllm::table(vprof::vllm::Version::embedded_named("0.11.0").unwrap()), &args)
             .map_err(|e| TestCaseError::fail(format!("{e}: {args:?}")))?;
         prop_assert_eq!(&parsed["served_model_name"], &serde_json::json!([served]));
         prop_assert_eq!(&parsed["model"], &serde_json::json!("Qwen/Qwen3-8B"));

@@ -14,6 +14,7 @@ pub mod show;
 pub mod sweep;
 pub mod validate;
 pub mod verify;
+pub mod vllm;
 
 use std::path::{Path, PathBuf};
 

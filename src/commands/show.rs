@@ -55,7 +55,7 @@ pub fn run(ctx: &Context, name: &str) -> Result<Report, Error> {
         profile.name,
         super::shown(ctx, &profile.path),
         profile.version.as_str(),
-        profile.version_source.describe(),
+        profile.target.source.describe(),
     );
     let mut table = Table::new(&[Align::Left, Align::Left]).separator(0, "  # ");
     for e in &list {

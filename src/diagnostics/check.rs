@@ -6,6 +6,8 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {
     Off,
+    /// Information that needs no action (exit code 0, not counted as a warning).
+    Note,
     Warning,
     Error,
 }
@@ -14,6 +16,7 @@ impl Level {
     pub fn as_str(self) -> &'static str {
         match self {
             Level::Off => "off",
+            Level::Note => "note",
             Level::Warning => "warning",
             Level::Error => "error",
         }
@@ -22,6 +25,7 @@ impl Level {
     pub fn parse(s: &str) -> Option<Level> {
         match s {
             "off" => Some(Level::Off),
+            "note" => Some(Level::Note),
             "warning" => Some(Level::Warning),
             "error" => Some(Level::Error),
             _ => None,
@@ -72,7 +76,9 @@ checks! {
     DeprecatedVllmArg => "deprecated-vllm-arg", Warning, "a [vllm] key that the target vLLM version marks as deprecated";
     InlineSecret => "inline-secret", Error, "a secret value written into a profile";
     UnpinnedImage => "unpinned-image", Warning, "an image with a `latest`, `nightly` or missing tag";
-    VllmVersion => "vllm-version", Error, "the image tag names a vLLM version vprof has no flag table for";
+    VllmVersion => "vllm-version", Error, "the vLLM version (image tag or vllm_version) has no flag table, is not said, or is said twice differently";
+    VllmTableFallback => "vllm-table-fallback", Note, "a vLLM patch release without a table of its own is checked with its minor release's table";
+    VllmTable => "vllm-table", Error, "a project flag table (vllm_tables_dir) that does not parse or fails the table checks";
     GpuOverlap => "gpu-overlap", Error, "services sharing a GPU whose memory fractions add up to more than 1";
     EnvPermissions => "env-permissions", Warning, "a rendered .env that group or others may read (vprof makes it 0600)";
     PortConflict => "port-conflict", Error, "services rendered together that publish the same host port";

@@ -10,6 +10,7 @@ use super::{Diagnostic, Level, SourceMap};
 fn to_codespan(d: &Diagnostic) -> CsDiagnostic<usize> {
     let severity = match d.level {
         Level::Error => Severity::Error,
+        Level::Note => Severity::Note,
         Level::Warning | Level::Off => Severity::Warning,
     };
     let mut labels = Vec::new();

@@ -199,7 +199,7 @@ mod tests {
 
     #[test]
     fn spellings_normalise_to_one_setting() {
-        let t = table(Version::V0_33_0);
+        let t = table(Version::embedded_named("0.33.0").unwrap());
         let (args, dropped) = parse(
             &toks(&[
                 "--max_model_len=4096",
@@ -237,7 +237,7 @@ mod tests {
 
     #[test]
     fn stray_words_and_missing_values_are_reported() {
-        let t = table(Version::V0_33_0);
+        let t = table(Version::embedded_named("0.33.0").unwrap());
         let (_, dropped) = parse(&toks(&["stray", "--max-model-len"]), t);
         assert_eq!(dropped.len(), 2);
         assert_eq!(normalise("0.70"), normalise("0.7"));

@@ -16,7 +16,7 @@ use super::vllm_args;
 use super::yaml::Node;
 use super::{Note, interpolate};
 use crate::diagnostics::Check;
-use crate::vllm::{ImageTarget, Version, image_target, table};
+use crate::vllm::{Pinning, Tables, Version, table, target};
 
 /// Compose keys of a service that the importer maps (others are reported).
 const MAPPED: &[&str] = &[
@@ -209,19 +209,21 @@ fn ordered_vllm(mut t: Table) -> Table {
 }
 
 fn version_of(image: &str, line: usize, notes: &mut Vec<Note>) -> Version {
-    match image_target(image) {
-        ImageTarget::Pinned(v) => v,
-        ImageTarget::Floating { tag } => {
+    let found = target(image, None, None, &Tables::default());
+    match (&found.pinning, &found.problem) {
+        (Pinning::VersionTag, None) => found.version,
+        (Pinning::Floating, _) => {
+            let tag = &found.tag;
             notes.push(
-                Note::new(line, Check::ImportImage, format!("the image tag `{}` does not pin a vLLM version; vLLM {}'s flags are assumed", if tag.is_empty() { "(none)" } else { &tag }, Version::newest().as_str()))
+                Note::new(line, Check::ImportImage, format!("the image tag `{}` does not pin a vLLM version; vLLM {}'s flags are assumed", if tag.is_empty() { "(none)" } else { tag }, Version::newest().as_str()))
                     .help("pin the image to a release tag, e.g. vllm/vllm-openai:v0.11.0"),
             );
             Version::newest()
         }
-        ImageTarget::Digest | ImageTarget::Unsupported { .. } => {
+        _ => {
             notes.push(
                 Note::new(line, Check::ImportImage, format!("the image `{image}` does not name a vLLM version vprof knows; vLLM {}'s flags are assumed", Version::newest().as_str()))
-                    .help("set vllm_version in vprof.toml to the version this image runs"),
+                    .help("set vllm_version in [deploy] or vprof.toml to the version this image runs"),
             );
             Version::newest()
         }

@@ -72,6 +72,12 @@ pub struct Deploy {
     /// (`vllm/vllm-openai:v0.11.0`).
     #[schemars(length(min = 1))]
     pub image: Option<String>,
+    /// The vLLM version the image runs, for tags that do not say it (`nightly-<sha>`,
+    /// `qwen3-final`, a digest): "0.27.1". Overrides `vllm_version` of vprof.toml; a version
+    /// tag on the image wins over both. A patch release without a table of its own uses its
+    /// minor release's table.
+    #[schemars(regex(pattern = r"^v?[0-9]+\.[0-9]+"))]
+    pub vllm_version: Option<String>,
     /// Container name (default: none, compose chooses).
     #[schemars(regex(pattern = r"^[a-zA-Z0-9][a-zA-Z0-9_.-]+$"))]
     pub container_name: Option<String>,

@@ -7,7 +7,7 @@ use crate::diagnostics::{Check, Diagnostic, Diagnostics, FileId, Label};
 use crate::profile::node::{Node, Origin};
 use crate::profile::raw::{self, HostSpec};
 use crate::project::Project;
-use crate::vllm::{ImageTarget, Version, VersionSource, image_target, target_version};
+use crate::vllm::{Target, Version, target};
 
 /// Default host port of the OpenAI-compatible API.
 pub const DEFAULT_PORT: u32 = 8000;
@@ -40,11 +40,10 @@ pub struct Profile {
     pub tensor_parallel_size: u32,
     pub pipeline_parallel_size: u32,
     pub host: Option<Host>,
-    /// The flag table that applies.
+    /// The flag table that applies (`target.version`).
     pub version: Version,
-    /// Where `version` came from.
-    pub version_source: VersionSource,
-    pub image_target: ImageTarget,
+    /// How that version was decided: image tag, `vllm_version`, fallbacks and problems.
+    pub target: Target,
 }
 
 /// Where an effective value came from.
@@ -232,8 +231,12 @@ pub fn build(
     let (Some(image), Some(model), Some(gpu_ids)) = (image, model, gpu_ids) else {
         return None;
     };
-    let image_target = image_target(&image);
-    let (version, version_source) = target_version(&image_target, project.vllm_version);
+    let target = target(
+        &image,
+        deploy.vllm_version.as_deref(),
+        project.vllm_version.as_deref(),
+        &project.vllm_tables,
+    );
     let service = deploy
         .service
         .clone()
@@ -251,9 +254,8 @@ pub fn build(
         model,
         gpu_ids,
         host,
-        version,
-        version_source,
-        image_target,
+        version: target.version,
+        target,
     })
 }
 
@@ -263,8 +265,8 @@ mod tests {
 
     #[test]
     fn every_table_knows_the_default_gpu_memory_utilization() {
-        for v in Version::ALL {
-            let d = flag_default(*v, "gpu_memory_utilization").and_then(|d| d.as_f64());
+        for v in Version::embedded() {
+            let d = flag_default(v, "gpu_memory_utilization").and_then(|d| d.as_f64());
             assert!(d.is_some_and(|d| d > 0.0 && d <= 1.0), "{}", v.as_str());
         }
     }

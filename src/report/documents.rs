@@ -30,7 +30,46 @@ pub enum Output {
     BenchCompare(BenchCompareReport),
     Import(ImportReport),
     SchemaCheck(SchemaCheckReport),
+    VllmVersions(VllmVersionsReport),
+    VllmTable(VllmTableReport),
+    VllmDumpScript(VllmDumpScriptReport),
     Error(ErrorReport),
+}
+
+/// `vllm versions`: the embedded flag tables and the project's.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VllmVersionsReport {
+    /// Embedded versions, oldest first.
+    pub embedded: Vec<String>,
+    /// Tables from `vllm_tables_dir`.
+    pub project: Vec<VllmProjectTable>,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VllmProjectTable {
+    pub version: String,
+    pub file: String,
+}
+
+/// `vllm table VERSION`: the table in the file format (`schemas/vllm-table.schema.json`).
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VllmTableReport {
+    /// Set when the version has no table of its own and its minor's is shown.
+    pub note: Option<String>,
+    pub table: crate::vllm::RawTable,
+    pub findings: Vec<Finding>,
+}
+
+/// `vllm dump-script`: the Python program that dumps a table from inside an image.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VllmDumpScriptReport {
+    pub script: String,
+    pub findings: Vec<Finding>,
 }
 
 /// `validate`, and every command that stops at findings before its own document.

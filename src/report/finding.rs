@@ -11,7 +11,7 @@ use crate::diagnostics::{Diagnostic, SourceMap};
 pub struct Finding {
     /// The check's kebab-case name (README lists them).
     pub check: String,
-    /// "error" or "warning" (after the project's levels).
+    /// "error", "warning" or "note" (after the project's levels).
     pub level: String,
     pub file: Option<String>,
     pub line: Option<usize>,

@@ -139,7 +139,11 @@ pub fn emit(printer: &Printer, format: Format, report: &Report) -> Outcome {
             ));
             if let Some(summary) = &report.summary {
                 let errors = report.findings.error_count();
-                let warnings = report.findings.len() - errors;
+                let warnings = report
+                    .findings
+                    .iter()
+                    .filter(|d| d.level == diagnostics::Level::Warning)
+                    .count();
                 printer.err(&format!(
                     "{summary}: {}, {}\n",
                     plural(errors, "error"),

@@ -6,9 +6,14 @@ use super::{Version, table};
 /// A key that exists in other supported versions only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Removal {
-    pub present_in: Vec<Version>,
+    /// The newest older version that has it.
+    pub last_in: Option<Version>,
+    /// The oldest newer version that has it.
+    pub added_in: Option<Version>,
     pub replacement: Option<&'static str>,
     pub note: Option<&'static str>,
+    /// What replaced a flag gone long ago (`historic`).
+    pub history: Option<&'static str>,
 }
 
 /// (key, replacement key, note): from the 0.11 → 0.33 changes.
@@ -87,17 +92,18 @@ pub fn historic(key: &str) -> Option<&'static str> {
     HISTORIC.iter().find(|(k, _)| *k == key).map(|(_, h)| *h)
 }
 
-/// Why `key` is not in `version`'s table, when another supported version has it.
+/// Why `key` is not in `version`'s table, when an embedded version has it.
 pub fn removed(key: &str, version: Version) -> Option<Removal> {
     if table(version).get(key).is_some() {
         return None;
     }
-    let present_in: Vec<Version> = Version::ALL
-        .iter()
-        .copied()
+    let having: Vec<Version> = Version::embedded()
+        .into_iter()
         .filter(|v| *v != version && table(*v).get(key).is_some())
         .collect();
-    if present_in.is_empty() {
+    let last_in = having.iter().copied().filter(|v| *v < version).max();
+    let added_in = having.iter().copied().filter(|v| *v > version).min();
+    if last_in.is_none() && added_in.is_none() {
         return None;
     }
     let (replacement, note) = REPLACEMENTS
@@ -105,9 +111,11 @@ pub fn removed(key: &str, version: Version) -> Option<Removal> {
         .find(|(k, _, _)| *k == key)
         .map_or((None, None), |(_, r, n)| (*r, *n));
     Some(Removal {
-        present_in,
+        last_in,
+        added_in,
         replacement,
         note,
+        history: historic(key),
     })
 }
 
@@ -118,23 +126,22 @@ mod tests {
 
     #[test]
     fn removals_and_additions() {
-        let r = removed("rope_scaling", Version::V0_33_0).unwrap();
+        let v = |s| Version::embedded_named(s).unwrap();
+        let r = removed("rope_scaling", v("0.33.0")).unwrap();
+        assert_eq!(r.replacement, Some("hf_overrides"));
+        assert!(r.last_in.unwrap() >= v("0.11.0"));
+        assert_eq!(r.added_in, None);
         assert_eq!(
-            (r.present_in, r.replacement),
-            (vec![Version::V0_11_0], Some("hf_overrides"))
-        );
-        assert_eq!(
-            removed("swap_space", Version::V0_33_0).unwrap().replacement,
+            removed("swap_space", v("0.33.0")).unwrap().replacement,
             None
         );
-        assert_eq!(
-            removed("attention_backend", Version::V0_11_0)
-                .unwrap()
-                .present_in,
-            vec![Version::V0_33_0]
-        );
-        assert_eq!(removed("swap_space", Version::V0_11_0), None);
-        assert_eq!(removed("no_such_flag", Version::V0_11_0), None);
+        let added = removed("attention_backend", v("0.11.0")).unwrap();
+        assert!(added.added_in.unwrap() > v("0.11.0"));
+        assert_eq!(added.last_in, None);
+        assert_eq!(removed("swap_space", v("0.11.0")), None);
+        assert_eq!(removed("no_such_flag", v("0.11.0")), None);
+        let steps = removed("num_scheduler_steps", v("0.11.0")).unwrap();
+        assert!(steps.history.unwrap().contains("V0 engine"));
         assert!(
             super::historic("enable_reasoning")
                 .unwrap()

@@ -1,17 +1,18 @@
-//! The embedded flag tables: `data/vllm/flags-<version>.json`, derived from vLLM's own
-//! argument parser by `tools/derive_flag_tables.py` (facts only, no help sentences), parsed
-//! once on first use.
+//! One version's flag table: the file format (`RawTable`, shared by embedded and project
+//! tables), its checks (`problems`) and the index (`FlagTable`).
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
-use serde::Deserialize;
+use std::path::PathBuf;
 
-use super::Version;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::Release;
 use crate::diagnostics::did_you_mean;
 
 /// How argparse converts the value of a flag.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ValueKind {
     Bool,
@@ -27,7 +28,8 @@ pub enum ValueKind {
 }
 
 /// One `vllm serve` option.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Flag {
     /// Profile key: the long flag in snake_case (`max_model_len`).
     pub key: String,
@@ -52,7 +54,8 @@ pub struct Flag {
 }
 
 /// Names vLLM checks at start-up rather than in argparse.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Registries {
     #[serde(default)]
     pub tool_call_parsers: Vec<String>,
@@ -66,17 +69,30 @@ pub struct Registries {
     pub kv_cache_dtypes: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
-struct RawTable {
-    version: String,
-    registries: Registries,
-    flags: Vec<Flag>,
+/// One version's table as a file holds it: what `vprof vllm dump-script` prints, what a
+/// project's `vllm_tables_dir` holds, and what every embedded version expands to
+/// (`schemas/vllm-table.schema.json` is generated from this type).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTable {
+    /// The schema of this file, for editors; ignored.
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// `vllm.__version__` of the vLLM the table was dumped from (`0.33.0`).
+    pub version: String,
+    /// Names vLLM checks at start-up rather than in argparse.
+    pub registries: Registries,
+    /// Every option of `vllm serve` but the positional model and `--help`.
+    pub flags: Vec<Flag>,
 }
 
 /// The flags of one vLLM version.
 #[derive(Debug)]
 pub struct FlagTable {
-    pub version: Version,
+    /// The version as the table names it (`0.33.0`).
+    pub name: String,
+    /// The file a project table was read from; `None` when embedded.
+    pub project_file: Option<PathBuf>,
     flags: Vec<Flag>,
     /// Profile key (canonical and long aliases) → index.
     by_key: BTreeMap<String, usize>,
@@ -85,20 +101,71 @@ pub struct FlagTable {
     registries: Registries,
 }
 
+/// What is wrong with a table: the same checks for embedded and project tables.
+pub fn problems(raw: &RawTable) -> Vec<String> {
+    let mut out = Vec::new();
+    if Release::parse(&raw.version).is_none() {
+        out.push(format!(
+            "version `{}` is not a vLLM release number such as 0.33.0",
+            raw.version
+        ));
+    }
+    let mut keys = BTreeMap::new();
+    let mut options = BTreeMap::new();
+    for f in &raw.flags {
+        let name = &f.flag;
+        if !name.starts_with("--") || f.key != name[2..].replace('-', "_") {
+            out.push(format!(
+                "flag `{name}`: key `{}` is not its long option in snake_case",
+                f.key
+            ));
+        }
+        if keys.insert(f.key.as_str(), ()).is_some() {
+            out.push(format!("key `{}` appears twice", f.key));
+        }
+        for o in std::iter::once(name).chain(&f.aliases).chain(&f.negatives) {
+            if !o.starts_with('-') {
+                out.push(format!(
+                    "flag `{name}`: option `{o}` does not start with '-'"
+                ));
+            }
+            if let Some(other) = options.insert(normalize_option(o), name) {
+                out.push(format!("option `{o}` names both `{other}` and `{name}`"));
+            }
+        }
+        if !f.negatives.is_empty() && f.kind != ValueKind::Bool {
+            out.push(format!(
+                "flag `{name}`: only booleans have negative spellings"
+            ));
+        }
+        if f.negative
+            .as_ref()
+            .is_some_and(|n| !f.negatives.contains(n))
+        {
+            out.push(format!(
+                "flag `{name}`: `negative` is not one of `negatives`"
+            ));
+        }
+        if f.append && !f.multiple {
+            out.push(format!(
+                "flag `{name}`: `append` flags take several values (`multiple`)"
+            ));
+        }
+        if f.choices.as_ref().is_some_and(Vec::is_empty) {
+            out.push(format!("flag `{name}`: an empty list of choices"));
+        }
+    }
+    out
+}
+
 impl FlagTable {
-    fn parse(version: Version, text: &str) -> FlagTable {
-        // The file is generated and embedded: a parse failure is a build defect that the
-        // tests catch; degrade to an empty table rather than panic in users' hands.
-        let raw: RawTable = serde_json::from_str(text).unwrap_or(RawTable {
-            version: version.as_str().into(),
-            registries: Registries::default(),
-            flags: Vec::new(),
-        });
-        debug_assert_eq!(raw.version, version.as_str());
+    /// Index a table. Callers run `problems` first (project tables at load, embedded ones in
+    /// the tests): on a duplicate option the first flag wins here.
+    pub fn build(raw: RawTable, project_file: Option<PathBuf>) -> FlagTable {
         let mut by_key = BTreeMap::new();
         let mut by_option = BTreeMap::new();
         for (i, f) in raw.flags.iter().enumerate() {
-            by_key.insert(f.key.clone(), i);
+            by_key.entry(f.key.clone()).or_insert(i);
             for a in f.aliases.iter().filter(|a| a.starts_with("--")) {
                 by_key.entry(a[2..].replace('-', "_")).or_insert(i);
             }
@@ -106,11 +173,12 @@ impl FlagTable {
                 .chain(&f.aliases)
                 .chain(&f.negatives)
             {
-                by_option.insert(normalize_option(o), i);
+                by_option.entry(normalize_option(o)).or_insert(i);
             }
         }
         FlagTable {
-            version,
+            name: raw.version,
+            project_file,
             flags: raw.flags,
             by_key,
             by_option,
@@ -167,38 +235,18 @@ fn normalize_option(option: &str) -> String {
     }
 }
 
-/// The table of a version.
-pub fn table(version: Version) -> &'static FlagTable {
-    static V0_11: OnceLock<FlagTable> = OnceLock::new();
-    static V0_33: OnceLock<FlagTable> = OnceLock::new();
-    match version {
-        Version::V0_11_0 => V0_11.get_or_init(|| {
-            FlagTable::parse(version, include_str!("../../data/vllm/flags-0.11.0.json"))
-        }),
-        Version::V0_33_0 => V0_33.get_or_init(|| {
-            FlagTable::parse(version, include_str!("../../data/vllm/flags-0.33.0.json"))
-        }),
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{ValueKind, table};
-    use crate::vllm::Version;
+    use super::ValueKind;
+    use crate::vllm::{Version, table};
 
-    #[test]
-    fn both_tables_load_completely() {
-        assert_eq!(table(Version::V0_11_0).flags().len(), 183);
-        assert_eq!(table(Version::V0_33_0).flags().len(), 320);
-        assert_eq!(
-            table(Version::V0_33_0).registries().tool_call_parsers.len(),
-            58
-        );
+    fn v(name: &str) -> Version {
+        Version::embedded_named(name).unwrap()
     }
 
     #[test]
     fn keys_aliases_and_negatives() {
-        let t = table(Version::V0_33_0);
+        let t = table(v("0.33.0"));
         let f = t.get("device_memory_utilization").unwrap();
         assert_eq!(f.key, "gpu_memory_utilization");
         assert_eq!(
@@ -206,7 +254,7 @@ mod tests {
             ValueKind::HumanIntOrAuto
         );
         assert_eq!(
-            table(Version::V0_11_0).get("max_model_len").unwrap().kind,
+            table(v("0.11.0")).get("max_model_len").unwrap().kind,
             ValueKind::HumanInt
         );
         let (flag, negative) = t.option("--disable_prefix_caching").unwrap();
@@ -227,11 +275,11 @@ mod tests {
             t.suggest("tensor_paralel_size"),
             Some("tensor_parallel_size")
         );
-        for v in Version::ALL {
-            let f = table(*v).get("enable_prefix_caching").unwrap();
+        for name in ["0.11.0", "0.33.0"] {
+            let f = table(v(name)).get("enable_prefix_caching").unwrap();
             assert_eq!(f.negative.as_deref(), Some("--no-enable-prefix-caching"));
             assert_eq!(
-                table(*v)
+                table(v(name))
                     .get("enable_chunked_prefill")
                     .unwrap()
                     .negative
@@ -239,5 +287,6 @@ mod tests {
                 Some("--no-enable-chunked-prefill")
             );
         }
+        assert_eq!(t.registries().tool_call_parsers.len(), 58);
     }
 }

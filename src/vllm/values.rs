@@ -84,7 +84,7 @@ fn scalar_ok(kind: ValueKind, v: &Value) -> bool {
 
 /// Check one profile value against the flag of the target version.
 pub fn check_value(flag: &Flag, value: &Value, table: &FlagTable) -> Result<(), ValueError> {
-    let version = table.version.as_str();
+    let version = &table.name;
     let name = &flag.flag;
     if flag.kind == ValueKind::Bool {
         return match value {
@@ -165,15 +165,12 @@ fn registry_check(flag: &Flag, text: &str, table: &FlagTable) -> Result<(), Valu
         {
             return Err(ValueError::new(format!(
                 "quantization '{text}' is deprecated in vLLM {}: start-up fails unless allow_deprecated_quantization = true",
-                table.version.as_str()
+                table.name
             )));
         }
         return Ok(());
     }
-    let mut err = ValueError::new(format!(
-        "'{text}' is not {what} in vLLM {}",
-        table.version.as_str()
-    ));
+    let mut err = ValueError::new(format!("'{text}' is not {what} in vLLM {}", table.name));
     match did_you_mean(text, list.iter().map(String::as_str)) {
         Some(s) => err = err.help(format!("did you mean '{s}'?")),
         None => err = err.help(format!("known: {}", list.join(", "))),

@@ -59,24 +59,23 @@ fn unknown(
 ) -> Diagnostic {
     let v = version.as_str();
     if let Some(removal) = vllm::removed(key, version) {
-        let other: Vec<&str> = removal.present_in.iter().map(|v| v.as_str()).collect();
-        let newer = removal.present_in.iter().all(|p| *p > version);
-        let message = if newer {
-            format!(
-                "`{key}` does not exist in vLLM {v} (added in {})",
-                other.join(", ")
-            )
-        } else {
-            format!(
-                "`{key}` was removed before vLLM {v} (it exists in {})",
-                other.join(", ")
-            )
+        let (message, newer) = match (removal.last_in, removal.added_in) {
+            (Some(last), _) => (
+                format!("`{key}` was removed before vLLM {v} (last in {last})"),
+                None,
+            ),
+            (None, Some(added)) => (
+                format!("`{key}` does not exist in vLLM {v} (added in {added})"),
+                Some(added),
+            ),
+            (None, None) => (format!("`{key}` is not in vLLM {v}"), None),
         };
         let mut help = match removal.replacement {
             Some(r) => format!("use `{r}` instead"),
-            None if newer => format!(
-                "use an image of vLLM {} or drop the key",
-                other.join(" or ")
+            None if removal.history.is_some() => removal.history.unwrap_or_default().to_string(),
+            None if newer.is_some() => format!(
+                "use an image of vLLM {} or later, or drop the key",
+                newer.map_or("", |n| n.as_str())
             ),
             None => String::from("drop the key: this version has no equivalent"),
         };
@@ -93,7 +92,10 @@ fn unknown(
     )
     .at(label("unknown argument"));
     if let Some(history) = vllm::historic(key) {
-        d = d.with_help(format!("removed before vLLM 0.11: {history}"));
+        d = d.with_help(format!(
+            "removed before vLLM {}: {history}",
+            Version::embedded().first().map_or("", |v| v.as_str())
+        ));
     } else if let Some(s) = vllm::table(version).suggest(key) {
         d = d.with_help(format!("did you mean `{s}`?"));
     }
