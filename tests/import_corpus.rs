@@ -211,6 +211,13 @@ fn corpus_imports_with_identical_vllm_arguments() {
         })
         .collect();
     let result = import::import(&inputs, None);
+    for note in result.notes.iter().flatten() {
+        assert!(
+            !note.message.contains("REDACTED_HARDCODED_KEY"),
+            "a secret in a note: {}",
+            note.message
+        );
+    }
     let dir = tempfile::tempdir().unwrap();
     let project = Project::with_root(dir.path().to_path_buf());
     std::fs::create_dir_all(&project.profiles_dir).unwrap();

@@ -205,6 +205,37 @@ pub fn import(inputs: &[Input], only: Option<&str>) -> Import {
     out
 }
 
+/// The entry point for fuzzing `vprof import` (issue 8): read arbitrary bytes as a compose
+/// file and check what must hold for any input. Panics only when an invariant breaks: every
+/// profile and partial written is TOML that parses back to the table it was made from, and
+/// every note points at a line of the input.
+pub fn fuzz_one(data: &[u8]) {
+    let inputs = [Input {
+        display: String::from("fuzz.yml"),
+        text: String::from_utf8_lossy(data).into_owned(),
+    }];
+    let result = import(&inputs, None);
+    for o in result.profiles.iter().chain(&result.partials) {
+        let text = o.text(&inputs);
+        let back: toml::Table = text
+            .parse()
+            .unwrap_or_else(|e| panic!("imported profile is not TOML ({e}):\n{text}"));
+        assert_eq!(
+            back, o.table,
+            "the TOML text differs from its table:\n{text}"
+        );
+    }
+    let lines = inputs[0].text.lines().count().max(1);
+    for note in result.notes.iter().flatten() {
+        assert!(
+            (1..=lines + 1).contains(&note.line),
+            "note at line {} of a {lines}-line input: {}",
+            note.line,
+            note.message
+        );
+    }
+}
+
 /// A profile name from free text: lower case, `[a-z0-9_]`, no leading underscore.
 pub fn slug(text: &str) -> String {
     let mut s = String::new();

@@ -4,12 +4,15 @@
 
 use super::interpolate::Var;
 
-/// Whether an environment variable or flag name denotes a secret: `HF_TOKEN`, `*_API_KEY`,
-/// anything with `TOKEN` (but not a count of `TOKENS`), `SECRET` or `PASSWORD` in it.
+/// Whether an environment variable or flag name denotes a secret: `HF_TOKEN`, `*API_KEY*`
+/// (`VLLM_API_KEY_MICRO` too), access and private keys, anything with `TOKEN` (but not a count of `TOKENS`), `SECRET` or `PASSWORD` in it.
 pub fn is_secret_name(name: &str) -> bool {
     let upper = name.to_ascii_uppercase().replace('-', "_");
     upper == "API_KEY"
-        || upper.ends_with("_API_KEY")
+        || upper.contains("API_KEY")
+        || upper.contains("APIKEY")
+        || upper.contains("ACCESS_KEY")
+        || upper.contains("PRIVATE_KEY")
         || (upper.contains("TOKEN") && !upper.contains("TOKENS"))
         || upper.contains("SECRET")
         || upper.contains("PASSWORD")
@@ -146,6 +149,7 @@ mod tests {
             assert!(is_secret_name(n), "{n}");
         }
         assert!(!is_secret_name("VLLM_PORT"));
+        assert!(is_secret_name("VLLM_API_KEY_MICRO"));
         assert!(!is_secret_name("MAX_NUM_BATCHED_TOKENS"));
         assert!(is_secret_flag("hf_token") && !is_secret_flag("max_num_batched_tokens"));
         let i = interpolate("${KEY:-sk-123}").unwrap();

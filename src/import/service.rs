@@ -150,12 +150,6 @@ pub fn map(name: &str, svc: &Node, lines: &Lines<'_>, notes: &mut Vec<Note>) -> 
         }
     };
     let flags = table(version);
-    for (line, v) in inv.vars.iter().filter(|(_, v)| worth_noting(v)) {
-        let at = lines
-            .find(*line, &format!("${{{}", v.name))
-            .unwrap_or(*line);
-        notes.push(interpolation_note(at, v));
-    }
     for d in &inv.dropped {
         notes.push(Note::new(d.line, Check::ImportUnmapped, d.message.clone()));
     }
@@ -166,6 +160,16 @@ pub fn map(name: &str, svc: &Node, lines: &Lines<'_>, notes: &mut Vec<Note>) -> 
     let vars: Vec<interpolate::Var> = inv.vars.iter().map(|(_, v)| v.clone()).collect();
     let model = inv.model.as_ref().map(|t| (t.text.as_str(), t.line));
     let side = vllm_args::map(&parsed, model, &vars, flags, notes);
+    for (line, v) in inv.vars.iter().filter(|(_, v)| worth_noting(v)) {
+        let at = lines
+            .find(*line, &format!("${{{}", v.name))
+            .unwrap_or(*line);
+        let mut note = interpolation_note(at, v);
+        if side.secret_vars.contains(&v.name) && v.default.is_some() {
+            note.message = format!("`${{{}}}` has a default; the value was not copied", v.name);
+        }
+        notes.push(note);
+    }
     if !side.table.contains_key("model") {
         notes.push(
             Note::new(

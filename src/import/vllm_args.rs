@@ -23,6 +23,8 @@ pub struct VllmSide {
     pub container_port: Option<u16>,
     /// Secrets the container needs (from `--hf-token` and the like).
     pub secrets: Vec<String>,
+    /// Variables whose values are secrets (their defaults are never shown).
+    pub secret_vars: Vec<String>,
 }
 
 /// Convert a JSON value to TOML; `null` has no TOML form.
@@ -189,6 +191,7 @@ fn map_secret(arg: &Arg, texts: &[&str], vars: &[Var], side: &mut VllmSide, note
     };
     let var = match secrets::classify(text, vars) {
         SecretValue::Reference { var, default } => {
+            side.secret_vars.push(var.clone());
             if default {
                 notes.push(Note::new(
                     arg.line,
