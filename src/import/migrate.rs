@@ -24,7 +24,7 @@ pub fn migrate(
     line_of: &dyn Fn(&str) -> usize,
     notes: &mut Vec<Note>,
 ) {
-    let version = table.version.as_str();
+    let version = table.name.as_str();
     let known = |k: &str| table.get(k).is_some();
     for key in ["rope_scaling", "rope_theta"] {
         if known(key) || !known("hf_overrides") {
