@@ -80,7 +80,7 @@ pub fn migrate(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vllm::{Version, table};
+    use crate::vllm::Version;
 
     #[test]
     fn removed_flags_become_their_replacements() {
@@ -95,7 +95,12 @@ swap_space = 4
         .parse()
         .unwrap();
         let mut notes = Vec::new();
-        migrate(&mut vllm, table(Version::V0_33_0), &|_| 1, &mut notes);
+        migrate(
+            &mut vllm,
+            Version::embedded_named("0.33.0").unwrap().table(),
+            &|_| 1,
+            &mut notes,
+        );
         let expected: Table = r#"
 reasoning_parser = "qwen3"
 swap_space = 4
