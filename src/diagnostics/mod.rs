@@ -87,6 +87,10 @@ impl Diagnostic {
 #[derive(Debug, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// `items[..unique]` hold no duplicates; `index` maps their hashes to positions.
+    unique: usize,
+    index: std::collections::HashMap<u64, Vec<usize>>,
+    hasher: std::hash::RandomState,
 }
 
 impl Diagnostics {
@@ -119,25 +123,40 @@ impl Diagnostics {
     }
 
     /// Remove exact duplicates (the same finding reached through two profiles sharing a
-    /// partial), keeping the first of each. Linear: findings are compared by hash first, so
-    /// 10,000 findings cost 10,000 hashes, not 50 million comparisons.
+    /// partial), keeping the first of each. Incremental and linear: only the findings added
+    /// since the last call are hashed and looked up, so a run over 10,000 profiles that
+    /// deduplicates after each one stays linear.
     pub fn dedup(&mut self) {
-        use std::collections::HashMap;
-        use std::hash::{BuildHasher, RandomState};
-        let hasher = RandomState::new();
-        let mut by_hash: HashMap<u64, Vec<usize>> = HashMap::with_capacity(self.items.len());
-        let mut kept: Vec<Diagnostic> = Vec::with_capacity(self.items.len());
-        for d in self.items.drain(..) {
-            let same = by_hash.entry(hasher.hash_one(&d)).or_default();
-            if !same.iter().any(|&i| kept[i] == d) {
-                same.push(kept.len());
-                kept.push(d);
+        use std::hash::BuildHasher;
+        let added: Vec<Diagnostic> = self.items.drain(self.unique..).collect();
+        for d in added {
+            let same = self.index.entry(self.hasher.hash_one(&d)).or_default();
+            if !same.iter().any(|&i| self.items[i] == d) {
+                same.push(self.items.len());
+                self.items.push(d);
             }
         }
-        self.items = kept;
+        self.unique = self.items.len();
     }
 
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.items
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Check, Diagnostic, Diagnostics};
+
+    #[test]
+    fn dedup_is_incremental_and_keeps_order() {
+        let d = |m: &str| Diagnostic::new(Check::Schema, m);
+        let mut all = Diagnostics::default();
+        all.extend([d("a"), d("b"), d("a")]);
+        all.dedup();
+        all.extend([d("c"), d("b"), d("c")]);
+        all.dedup();
+        let messages: Vec<&str> = all.iter().map(|x| x.message.as_str()).collect();
+        assert_eq!(messages, ["a", "b", "c"]);
     }
 }

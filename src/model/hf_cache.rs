@@ -2,7 +2,9 @@
 //! (`models--ORG--NAME/snapshots/REV/`), with the weight size from
 //! `model.safetensors.index.json` when present.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
 use serde_json::{Map, Value};
 
@@ -54,10 +56,28 @@ fn snapshot(repo: &Path) -> Option<PathBuf> {
 /// The flattened `config.json` of `model_id` from the first cache directory that holds it,
 /// with the checkpoint's size from `model.safetensors.index.json` and a description of where
 /// it was found.
-pub fn from_hf_cache(
-    model_id: &str,
-    dirs: &[PathBuf],
-) -> Option<(Map<String, Value>, Option<u64>, String)> {
+///
+/// Memoised per process: 1,000 profiles of one model probe the cache directories once, not
+/// 1,000 times (a run reads a cache that does not change under it).
+pub fn from_hf_cache(model_id: &str, dirs: &[PathBuf]) -> Option<CacheEntry> {
+    type Memo = HashMap<(String, Vec<PathBuf>), Option<CacheEntry>>;
+    static MEMO: OnceLock<Mutex<Memo>> = OnceLock::new();
+    let key = (model_id.to_string(), dirs.to_vec());
+    let memo = MEMO.get_or_init(Mutex::default);
+    if let Some(hit) = memo.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return hit;
+    }
+    let found = probe(model_id, dirs);
+    if let Ok(mut m) = memo.lock() {
+        m.insert(key, found.clone());
+    }
+    found
+}
+
+/// A model's flattened config, checkpoint size and where they were found.
+pub type CacheEntry = (Map<String, Value>, Option<u64>, String);
+
+fn probe(model_id: &str, dirs: &[PathBuf]) -> Option<CacheEntry> {
     if model_id.split('/').count() != 2 || model_id.contains("..") {
         return None;
     }

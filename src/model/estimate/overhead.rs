@@ -11,9 +11,12 @@ pub const NON_TORCH_GIB: f64 = 0.25;
 /// custom all-reduce without peer-to-peer access).
 pub const NON_TORCH_TP_PCIE_GIB: f64 = 0.125;
 /// Extra non-torch memory with tensor parallelism over NVLink: NCCL buffers (NVLS/NVSwitch
-/// channels) and vLLM's custom all-reduce IPC buffers; the public start-up logs of H100/H200
-/// TP configurations show about 2 GiB more non-torch memory per GPU than at TP 1.
-pub const NON_TORCH_TP_NVLINK_GIB: f64 = 2.0;
+/// channels) and vLLM's custom all-reduce IPC buffers. vLLM 0.10.2+ prints its non-torch
+/// memory after start-up ("... GiB for non-torch memory"): 1.38 GiB per GPU for a TP 2 run on
+/// H200s with custom all-reduce (against 0.02-0.26 GiB on single GPUs), 0.95 GiB for TP 4 on
+/// B200s; about 1.1 GiB more than at TP 1. Over PCIe, without peer-to-peer custom
+/// all-reduce, eight L40S print 0.21 GiB: NCCL alone adds little.
+pub const NON_TORCH_TP_NVLINK_GIB: f64 = 1.1;
 /// CUDA graph pool memory per layer and captured batch size, as vLLM 0.21+ counts it: the
 /// calibration set's vLLM 0.28 points (Qwen3-14B on L40S and L4, 40 layers, 51 sizes) leave
 /// about 0.4 GiB for it beside the activation peak and non-torch memory.
