@@ -1,9 +1,13 @@
 //! `vprof diff A B`: differing keys with vLLM's defaults, then the diff of the rendered files.
 
+mod support;
+
 use std::process::{Command, Stdio};
 
 fn diff(dir: &std::path::Path, extra: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_vprof"))
+    let home = support::hermetic::Hermetic::new();
+    let out = home
+        .apply(&mut Command::new(env!("CARGO_BIN_EXE_vprof")))
         .args(["diff", "chunked_only_safe", "omits"])
         .args(extra)
         .current_dir(dir)

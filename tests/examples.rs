@@ -1,11 +1,15 @@
 //! Examples are tests: every `examples/*.toml` and every shipped profile validates with no
 //! finding at all (not even a warning).
 
+mod support;
+
 use std::path::Path;
 use std::process::Command;
 
 fn findings(args: &[&str]) -> (i32, serde_json::Value) {
-    let out = Command::new(env!("CARGO_BIN_EXE_vprof"))
+    let home = support::hermetic::Hermetic::new();
+    let out = home
+        .apply(&mut Command::new(env!("CARGO_BIN_EXE_vprof")))
         .args(args)
         .args(["--format", "json"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))

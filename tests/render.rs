@@ -2,6 +2,8 @@
 //! merging and masking, several profiles in one file, hostile strings. Runs the real binary
 //! in a temporary copy of the repository's profiles.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -29,7 +31,8 @@ fn project() -> tempfile::TempDir {
 }
 
 fn vprof(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vprof"))
+    let home = support::hermetic::Hermetic::new();
+    home.apply(&mut Command::new(env!("CARGO_BIN_EXE_vprof")))
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")

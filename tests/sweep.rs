@@ -2,11 +2,15 @@
 
 use std::process::Command;
 
+mod support;
+
 #[test]
 fn seed_grid_points_that_fit_validate_clean() {
     let out_dir = tempfile::tempdir().unwrap();
     let root = env!("CARGO_MANIFEST_DIR");
-    let out = Command::new(env!("CARGO_BIN_EXE_vprof"))
+    let home = support::hermetic::Hermetic::new();
+    let out = home
+        .apply(&mut Command::new(env!("CARGO_BIN_EXE_vprof")))
         .args([
             "sweep",
             "examples/sweeps/seed_grid.toml",
@@ -33,7 +37,8 @@ fn seed_grid_points_that_fit_validate_clean() {
         "chunked prefill off at 131072 tokens cannot start on 24 GiB cards"
     );
     for path in written {
-        let v = Command::new(env!("CARGO_BIN_EXE_vprof"))
+        let v = home
+            .apply(&mut Command::new(env!("CARGO_BIN_EXE_vprof")))
             .arg("validate")
             .arg(&path)
             .current_dir(root)

@@ -14,11 +14,13 @@ pub fn profile(profile: &Profile, project: &Project, diags: &mut Diagnostics) {
     rules::image::check(profile, diags);
     rules::gpu::check(profile, project, diags);
     rules::secrets::check(profile, diags);
+    rules::env::check(profile, diags);
     rules::vllm_args::check(profile, diags);
     rules::model_fit::check(profile, diags);
 }
 
-/// Rules across profiles deployed on one host (`gpu-overlap`, `port-conflict`).
+/// Rules across profiles deployed on one host (`gpu-overlap`, `service-conflict`,
+/// `port-conflict`).
 pub fn together(profiles: &[Profile], diags: &mut Diagnostics) {
     rules::shared::check(profiles, diags);
 }

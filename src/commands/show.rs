@@ -50,8 +50,12 @@ pub fn run(ctx: &Context, name: &str) -> Result<Report, Error> {
         return Ok(Report::findings(run));
     };
     let list = entries(&profile.tree, &run);
+    let table_file = match &profile.version.table().project_file {
+        Some(file) => format!(", project table {}", super::shown(ctx, file)),
+        None => String::new(),
+    };
     let mut text = format!(
-        "# {} ({}), vLLM {} from the {}\n",
+        "# {} ({}), vLLM {} from the {}{table_file}\n",
         profile.name,
         super::shown(ctx, &profile.path),
         profile.version.as_str(),

@@ -65,6 +65,7 @@ checks! {
     Host => "host", Error, "`host = \"NAME\"` names no file in hosts/, or that file is invalid";
     GpuMemoryCeiling => "gpu-memory-ceiling", Error, "gpu_memory_utilization above the project ceiling";
     ParallelismGpuCount => "parallelism-gpu-count", Error, "TP x PP differs from the GPUs assigned, or GPU ids are duplicated or beyond the host";
+    SharedMemory => "shared-memory", Error, "several GPU workers in a container with docker's 64 MB /dev/shm (set ipc or shm_size)";
     TpDividesHeads => "tp-divides-heads", Error, "attention heads or quantization groups not divisible by TP";
     WeightsFit => "weights-fit", Error, "the weights do not fit the GPU memory budget";
     KvCacheFit => "kv-cache-fit", Error, "one max_model_len sequence does not fit the KV cache";
@@ -82,6 +83,8 @@ checks! {
     GpuOverlap => "gpu-overlap", Error, "services sharing a GPU whose memory fractions add up to more than 1";
     EnvPermissions => "env-permissions", Warning, "a rendered .env that group or others may read (vprof makes it 0600)";
     PortConflict => "port-conflict", Error, "services rendered together that publish the same host port";
+    ServiceConflict => "service-conflict", Error, "profiles rendered together under the same service name";
+    EnvConflict => "env-conflict", Error, "a container variable set twice by deploy.env, deploy.secrets or api_key";
     ImportUnmapped => "import-unmapped", Warning, "`vprof import`: a compose setting or part of a command that a profile cannot hold";
     ImportInterpolation => "import-interpolation", Warning, "`vprof import`: a `${VAR}` replaced by its default, or without one";
     ImportSecret => "import-secret", Warning, "`vprof import`: a secret turned into a name or reference (its value is not copied)";

@@ -17,16 +17,15 @@ fn expand_home(path: &str) -> PathBuf {
     }
 }
 
-/// Hub cache directories to look in: `HF_HUB_CACHE`, else `HF_HOME/hub`, else
-/// `~/.cache/huggingface/hub`; then the profile's `deploy.hf_cache` and its `hub/`.
+/// Hub cache directories to look in: only those something asks for, so that results do not
+/// depend on what happens to be in the home directory: `HF_HUB_CACHE`, else `HF_HOME/hub`
+/// (the environment), then the profile's `deploy.hf_cache` and its `hub/`.
 pub fn hf_cache_dirs(profile_hf_cache: Option<&str>) -> Vec<PathBuf> {
     let mut dirs = Vec::new();
     if let Some(d) = std::env::var_os("HF_HUB_CACHE") {
         dirs.push(PathBuf::from(d));
     } else if let Some(d) = std::env::var_os("HF_HOME") {
         dirs.push(PathBuf::from(d).join("hub"));
-    } else if let Some(home) = std::env::var_os("HOME") {
-        dirs.push(PathBuf::from(home).join(".cache/huggingface/hub"));
     }
     if let Some(p) = profile_hf_cache {
         let base = expand_home(p);

@@ -64,17 +64,27 @@ fn api_key_var(profile: &Profile) -> Result<Option<String>, Error> {
 }
 
 fn environment(profile: &Profile) -> Result<Vec<EnvVar>, Error> {
+    let api_key = api_key_var(profile)?;
+    container_env(profile, api_key).map_err(|name| {
+        render_error(
+            profile,
+            format!("the container variable `{name}` is set twice"),
+        )
+    })
+}
+
+/// The container's variables: `deploy.env`, then `deploy.secrets`, then the API key's;
+/// `Err(name)` when one is set twice (the `env-conflict` check reports it, located, at
+/// validate time).
+pub fn container_env(profile: &Profile, api_key: Option<String>) -> Result<Vec<EnvVar>, String> {
     let deploy = profile.deploy();
     let mut vars: BTreeMap<String, EnvVar> = BTreeMap::new();
-    let mut add = |var: EnvVar| -> Result<(), Error> {
+    let mut add = |var: EnvVar| -> Result<(), String> {
         if let Some(old) = vars.get(&var.name) {
             if old.secret && var.secret && old.value == var.value {
                 return Ok(());
             }
-            return Err(render_error(
-                profile,
-                format!("the container variable `{}` is set twice", var.name),
-            ));
+            return Err(var.name);
         }
         vars.insert(var.name.clone(), var);
         Ok(())
@@ -93,7 +103,7 @@ fn environment(profile: &Profile) -> Result<Vec<EnvVar>, Error> {
             secret: true,
         })?;
     }
-    if let Some(var) = api_key_var(profile)? {
+    if let Some(var) = api_key {
         add(EnvVar {
             name: API_KEY_VAR.to_string(),
             value: var,

@@ -31,18 +31,26 @@ impl Hermetic {
         self.dir.path().join(var.to_ascii_lowercase())
     }
 
+    /// The directory of one variable, created.
+    pub fn dir_for(&self, var: &str) -> PathBuf {
+        let dir = self.path(var);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    /// Point every variable of [`HERMETIC_VARS`] of `cmd` into this directory.
+    pub fn apply<'c>(&self, cmd: &'c mut Command) -> &'c mut Command {
+        for var in HERMETIC_VARS {
+            cmd.env(var, self.dir_for(var));
+        }
+        cmd.env("NO_COLOR", "1")
+    }
+
     /// `vprof ARGS` in `cwd` with the hermetic environment, no colour, no terminal.
     pub fn vprof(&self, cwd: &Path, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_vprof"));
-        cmd.args(args)
-            .current_dir(cwd)
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null());
-        for var in HERMETIC_VARS {
-            let dir = self.path(var);
-            std::fs::create_dir_all(&dir).unwrap();
-            cmd.env(var, dir);
-        }
+        cmd.args(args).current_dir(cwd).stdin(Stdio::null());
+        self.apply(&mut cmd);
         cmd
     }
 

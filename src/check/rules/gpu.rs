@@ -63,7 +63,7 @@ fn parallelism(profile: &Profile, diags: &mut Diagnostics) {
     if needed > 1 && deploy.ipc.is_none() && deploy.shm_size.is_none() {
         diags.push(
             Diagnostic::new(
-                Check::ParallelismGpuCount,
+                Check::SharedMemory,
                 format!("{needed} GPU workers share tensors through /dev/shm, but the container keeps docker's 64 MB default"),
             )
             .at(profile.label("deploy.gpu_ids", "several workers"))

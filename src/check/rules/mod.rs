@@ -1,5 +1,6 @@
 //! One file per family of semantic rules; each is `fn check(&Profile, …, &mut Diagnostics)`.
 
+pub mod env;
 pub mod gpu;
 pub mod image;
 pub mod model_fit;

@@ -1,4 +1,5 @@
-//! `gpu-overlap` and `port-conflict`: profiles rendered together run on one host.
+//! `gpu-overlap`, `service-conflict` and `port-conflict`: profiles rendered together run on
+//! one host, in one compose file.
 
 use std::collections::BTreeMap;
 
@@ -48,6 +49,31 @@ pub fn check(profiles: &[Profile], diags: &mut Diagnostics) {
                 "each vLLM instance claims its fraction of the whole GPU at start-up and sees its neighbours' memory as used: keep the sum at most 1.0",
             ));
         }
+    }
+    let mut by_service: BTreeMap<&str, Vec<&Profile>> = BTreeMap::new();
+    for p in profiles {
+        by_service.entry(p.service.as_str()).or_default().push(p);
+    }
+    for (service, users) in by_service {
+        if users.len() < 2 {
+            continue;
+        }
+        let mut d = Diagnostic::new(
+            Check::ServiceConflict,
+            format!(
+                "the service name `{service}` is used by {}",
+                users
+                    .iter()
+                    .map(|p| format!("`{}`", p.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+        .at(users[0].label("deploy.service", "named here"));
+        for p in &users[1..] {
+            d = d.with_secondary(p.label("deploy.service", "and here"));
+        }
+        diags.push(d.with_help("give each profile its own deploy.service"));
     }
     let mut by_port: BTreeMap<u32, Vec<&Profile>> = BTreeMap::new();
     for p in profiles {
