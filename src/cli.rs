@@ -22,12 +22,22 @@ pub use crate::report::Format;
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check profiles: schema, vLLM flags of the target version, GPUs, secrets, images.
+    ///
+    /// Profiles that name the same `host` are also checked together (gpu-overlap,
+    /// port-conflict), as they would run on one machine.
+    #[command(
+        after_help = "Examples:\n  vprof validate\n  vprof validate chunked_only_safe examples/\n  vprof validate --format json profiles/*.toml"
+    )]
     Validate {
-        /// Profile names or file paths (all profiles by default). Paths of partials also
-        /// check every profile that extends them.
+        /// Profile names, file paths or directories (their *.toml files); all profiles by
+        /// default. Paths of partials also check every profile that extends them; a host file
+        /// (hosts/NAME.toml) checks every profile.
         targets: Vec<String>,
     },
     /// Render compose.yaml and .env for profiles, showing a diff before writing.
+    #[command(
+        after_help = "Examples:\n  vprof render chunked_only_safe --dry-run\n  vprof render --all --check\n  vprof render chunked_only_safe safe_conservative --out deploy/both"
+    )]
     Render {
         /// Profile names or paths; each renders into deploy/NAME, or all into one compose file
         /// with --out.
@@ -53,14 +63,32 @@ pub enum Command {
         force: bool,
     },
     /// Compare two resolved profiles key by key, then their rendered files.
-    Diff { a: String, b: String },
+    #[command(after_help = "Example:\n  vprof diff chunked_only_safe aggressive_cache")]
+    Diff {
+        /// The first profile (name or path): the `-` side.
+        a: String,
+        /// The second profile (name or path): the `+` side.
+        b: String,
+    },
     /// Show the resolved profile, each value with the file:line it came from.
-    Show { name: String },
+    #[command(after_help = "Example:\n  vprof show chunked_only_safe")]
+    Show {
+        /// The profile (name or path; not a partial: show a profile that extends it).
+        name: String,
+    },
     /// List profiles: model, TP, GPU memory fraction, prefix caching, chunked prefill, context.
+    #[command(after_help = "Example:\n  vprof list --format json")]
     List,
     /// The GPU memory plan of a profile: weights, overhead, KV cache, concurrency, verdict.
-    Plan { name: String },
+    #[command(after_help = "Example:\n  vprof plan chunked_only_safe")]
+    Plan {
+        /// The profile (name or path; not a partial: plan a profile that extends it).
+        name: String,
+    },
     /// Expand a grid of settings over a base profile; write the points that would start.
+    #[command(
+        after_help = "Example:\n  vprof sweep examples/sweeps/seed_grid.toml --out /tmp/seed-sweep"
+    )]
     Sweep {
         /// The grid file (`base`, `[grid]` lists, `[[points]]`).
         grid: PathBuf,
@@ -156,7 +184,23 @@ pub enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Check a profile against this machine: GPUs, memory, vLLM's free-memory rule, docker.
+    ///
+    /// Reads `nvidia-smi --query-gpu=index,name,memory.total,memory.used,memory.free
+    /// --format=csv,noheader,nounits` and compares: the GPUs the profile assigns and TP x PP
+    /// with the GPUs present; the host table's memory per GPU with theirs (suggesting the exact
+    /// gpu_memory_mib); the free memory of each assigned GPU with gpu_memory_utilization x total
+    /// (vLLM refuses to start below it); docker and the NVIDIA container runtime. Exit 0 when
+    /// nothing is at error level, 1 otherwise, 2 without nvidia-smi.
+    #[command(after_help = "Example:\n  vprof doctor qwen3_8b")]
+    Doctor {
+        /// The profile (name or path).
+        name: String,
+    },
     /// Print the JSON Schema of the profile format (or of every command's JSON output).
+    #[command(
+        after_help = "Examples:\n  vprof schema > schemas/profile.schema.json\n  vprof schema --check"
+    )]
     Schema {
         /// Fail when the committed schema (schemas/profile.schema.json, or
         /// schemas/output.schema.json with --output) differs from the generated one.

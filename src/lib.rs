@@ -28,6 +28,7 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod diagnostics;
+pub mod doctor;
 pub mod error;
 pub mod exit;
 pub mod import;
@@ -126,6 +127,7 @@ pub fn run(cli: Cli) -> Outcome {
             },
         ),
         Command::Init { dir } => commands::init::run(&ctx, dir),
+        Command::Doctor { name } => commands::doctor::run(&ctx, name),
         Command::Render {
             names,
             out,

@@ -138,9 +138,24 @@ impl Pipeline {
         let named = if args.is_empty() {
             self.all_targets()
         } else {
-            args.iter()
-                .map(|a| self.target(a))
-                .collect::<Result<_, _>>()?
+            let mut named = Vec::new();
+            for a in args {
+                let dir = self.cwd.join(a);
+                if dir.is_dir() {
+                    // A directory: its *.toml files (not its subdirectories, e.g. sweeps/).
+                    named.extend(
+                        profile_stems(&dir)
+                            .into_iter()
+                            .map(|stem| Target::from_path(dir.join(format!("{stem}.toml")))),
+                    );
+                } else if self.is_host_file(&dir) {
+                    // A host file is shared: every profile may name it.
+                    named.extend(self.all_targets());
+                } else {
+                    named.push(self.target(a)?);
+                }
+            }
+            named
         };
         let mut expanded = Vec::new();
         let mut seen = BTreeSet::new();
@@ -202,10 +217,54 @@ impl Pipeline {
         Ok(profiles)
     }
 
-    /// Load the one profile a command is about; `None` when it could not be built.
+    /// Load the one profile a command is about; `None` when it could not be built. A
+    /// partial is a usage error (exit 2) naming the profiles that extend it: on its own it has
+    /// no model, GPUs or service to show or plan.
     pub fn load_one(&mut self, name: &str) -> Result<Option<Profile>, Error> {
         let target = self.target(name)?;
+        if target.is_partial() {
+            return Err(self.partial_error(&target));
+        }
         Ok(self.load(std::slice::from_ref(&target))?.into_iter().next())
+    }
+
+    /// `hosts/NAME.toml` of this project.
+    fn is_host_file(&self, path: &Path) -> bool {
+        path.is_file()
+            && path.extension().is_some_and(|e| e == "toml")
+            && path
+                .parent()
+                .and_then(|d| d.canonicalize().ok())
+                .zip(self.project.hosts_dir.canonicalize().ok())
+                .is_some_and(|(d, h)| d == h)
+    }
+
+    fn partial_error(&self, partial: &Target) -> Error {
+        let dir = partial.path.parent().unwrap_or(&self.project.profiles_dir);
+        let users: Vec<String> = profile_stems(dir)
+            .into_iter()
+            .filter(|stem| !is_partial_name(stem))
+            .filter(|stem| {
+                std::fs::read_to_string(dir.join(format!("{stem}.toml")))
+                    .ok()
+                    .and_then(|text| text.parse::<toml::Table>().ok())
+                    .and_then(|t| {
+                        t.get("extends")
+                            .and_then(|e| e.as_str().map(str::to_string))
+                    })
+                    .is_some_and(|e| e == partial.name)
+            })
+            .map(|stem| format!("`{stem}`"))
+            .collect();
+        let hint = if users.is_empty() {
+            String::from("no profile in its directory extends it")
+        } else {
+            format!("name a profile that extends it: {}", users.join(", "))
+        };
+        Error::Usage(format!(
+            "`{}` is a partial (its name starts with `_`): it is only extended, never run on its own; {hint}",
+            partial.name
+        ))
     }
 
     /// Load profiles deployed together and, when `together`, check them as one host.
@@ -222,6 +281,21 @@ impl Pipeline {
         }
         let complete = profiles.len() == targets.len() && !self.has_errors();
         Ok(complete.then_some(profiles))
+    }
+
+    /// `check_together` for each group of profiles that name the same host file
+    /// (`host = "NAME"`): they run on one machine, so their GPU fractions and ports meet.
+    pub fn check_by_host(&mut self, profiles: &[Profile]) {
+        let mut groups: std::collections::BTreeMap<FileId, Vec<Profile>> = Default::default();
+        for p in profiles {
+            let origin = p.origin("host");
+            if p.node("host").is_some() && !p.files.contains(&origin.file) {
+                groups.entry(origin.file).or_default().push(p.clone());
+            }
+        }
+        for group in groups.values() {
+            self.check_together(group);
+        }
     }
 
     /// The rules across profiles that run on one host (`gpu-overlap`, `port-conflict`).

@@ -2,6 +2,9 @@
 //! a compose file that parses, with the exact values once compose's `$$` is undone.
 
 use proptest::prelude::*;
+
+#[path = "support/argparse.rs"]
+mod argparse;
 use vprof::pipeline::{Pipeline, Target};
 
 const BASE: &str = r#"
@@ -55,7 +58,7 @@ proptest! {
         prop_assert_eq!(command[i + 1].replace("$$", "$"), served.clone());
         // What vLLM's argparse would make of the command: exactly the profile's values.
         let args: Vec<String> = command.iter().map(|a| a.replace("$$", "$")).collect();
-        let parsed = vprof::vllm::parse_args(vprof::vllm::table(vprof::vllm::Version::embedded_named("0.11.0").unwrap()), &args)
+        let parsed = argparse::parse_args(vprof::vllm::table(vprof::vllm::Version::embedded_named("0.11.0").unwrap()), &args)
             .map_err(|e| TestCaseError::fail(format!("{e}: {args:?}")))?;
         prop_assert_eq!(&parsed["served_model_name"], &serde_json::json!([served]));
         prop_assert_eq!(&parsed["model"], &serde_json::json!("Qwen/Qwen3-8B"));

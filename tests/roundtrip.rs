@@ -8,7 +8,11 @@ use serde_json::Value;
 use vprof::pipeline::{Pipeline, Target};
 use vprof::project::Project;
 use vprof::render::args::vllm_args;
-use vprof::vllm::{parse_args, parse_human_int, table};
+use vprof::vllm::{parse_human_int, table};
+
+#[path = "support/argparse.rs"]
+mod argparse;
+use argparse::parse_args;
 
 fn targets(root: &Path) -> Vec<Target> {
     targets_in(root, &["profiles", "examples"])

@@ -4,6 +4,7 @@
 
 pub mod bench;
 pub mod diff;
+pub mod doctor;
 pub mod import;
 pub mod init;
 pub mod list;

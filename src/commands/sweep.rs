@@ -49,6 +49,14 @@ pub fn run(ctx: &Context, grid_path: &Path, out: &Path) -> Result<Report, Error>
         return Ok(Report::findings(run));
     }
     run.clear_findings();
+    // A misspelt key would make every point fail for the same non-reason: it is an error of
+    // the grid, located there (exit 1), before anything is written.
+    let mut key_diags = Diagnostics::default();
+    check_keys(&points, &base_profile, &mut key_diags);
+    if key_diags.has_errors() {
+        run.absorb(key_diags);
+        return Ok(Report::findings(run));
+    }
     let out_dir = ctx.cwd.join(out);
     std::fs::create_dir_all(&out_dir).map_err(|source| Error::Write {
         path: out.to_path_buf(),
@@ -96,6 +104,52 @@ pub fn run(ctx: &Context, grid_path: &Path, out: &Path) -> Result<Report, Error>
         findings: run.finding_list(),
     };
     Ok(Report::new(run, &doc).stdout(text))
+}
+
+/// Every dotted key the points set must name a setting of the base profile's format (and,
+/// under `vllm.`, an argument of the base's vLLM version).
+fn check_keys(points: &[Point], base: &Profile, diags: &mut Diagnostics) {
+    let mut seen = std::collections::BTreeSet::new();
+    for (key, node) in points.iter().flat_map(|p| &p.settings) {
+        if !seen.insert(key.clone()) {
+            continue;
+        }
+        let (section, rest) = key.split_once('.').unwrap_or(("", key.as_str()));
+        let problem = if section == "vllm" {
+            let flag = rest.split('.').next().unwrap_or(rest);
+            let table = crate::vllm::table(base.version);
+            table.get(flag).is_none().then(|| {
+                let hint = table
+                    .suggest(flag)
+                    .map(|s| format!("; did you mean `vllm.{s}`?"))
+                    .unwrap_or_default();
+                format!(
+                    "`{flag}` is not an argument of vLLM {} (the base's version){hint}",
+                    base.version.as_str()
+                )
+            })
+        } else {
+            unknown_field(key, node)
+        };
+        if let Some(why) = problem {
+            diags.push(
+                Diagnostic::new(Check::Schema, format!("unknown key `{key}` in a sweep grid: {why}"))
+                    .at(node.origin.line_label("unknown key"))
+                    .with_help("grid keys are dotted profile keys, e.g. \"vllm.max_num_seqs\" or \"deploy.port\""),
+            );
+        }
+    }
+}
+
+/// Whether the profile format has a dotted key, by deserializing it alone.
+fn unknown_field(key: &str, node: &Node) -> Option<String> {
+    let mut value = node.to_json();
+    for part in key.rsplit('.') {
+        value = serde_json::json!({ part: value });
+    }
+    let err = serde_json::from_value::<crate::profile::raw::Profile>(value).err()?;
+    let text = err.to_string();
+    text.contains("unknown field").then_some(text)
 }
 
 /// Read and parse the grid file; `None` after a finding.

@@ -1,4 +1,5 @@
-//! `vprof validate [PATH|NAME ...]`: every check on the given profiles (all by default).
+//! `vprof validate [PATH|NAME|DIR ...]`: every check on the given profiles (all by default),
+//! and the checks across profiles for those that name the same `host`.
 
 use super::{Context, plural};
 use crate::error::Error;
@@ -7,7 +8,8 @@ use crate::report::Report;
 pub fn run(ctx: &Context, args: &[String]) -> Result<Report, Error> {
     let mut run = super::open(ctx)?;
     let targets = run.validation_targets(args)?;
-    run.load(&targets)?;
+    let profiles = run.load(&targets)?;
+    run.check_by_host(&profiles);
     let summary = format!("vprof: {} checked", plural(targets.len(), "file"));
     Ok(Report::findings(run).summary(summary))
 }

@@ -95,7 +95,8 @@ pub struct Deploy {
     /// IPC mode, e.g. "host".
     pub ipc: Option<String>,
     /// Host directory of the Hugging Face cache, mounted at /root/.cache/huggingface (no `:`,
-    /// which would let the path choose the mount point).
+    /// which would let the path choose the mount point). A relative path (`./models`) is
+    /// relative to the project root, not to deploy/NAME/.
     #[schemars(regex(pattern = r"^[^:\x00-\x1F\x7F]+$"))]
     pub hf_cache: Option<String>,
     /// Names of environment variables holding secrets (values live in .env, never here).
@@ -103,7 +104,8 @@ pub struct Deploy {
     /// Plain environment variables for the container.
     pub env: Option<BTreeMap<String, String>>,
     /// Extra volumes in compose short syntax (`./data:/data:ro`): a source, an absolute target
-    /// and an optional mode.
+    /// and an optional mode. A relative source is relative to the project root (vprof rewrites
+    /// it for the compose file's directory).
     #[schemars(inner(regex(
         pattern = r"^[^:\x00-\x1F\x7F]+:/[^:\x00-\x1F\x7F]*(:[A-Za-z,]+)?$"
     )))]

@@ -113,14 +113,33 @@ pub fn container_env(profile: &Profile, api_key: Option<String>) -> Result<Vec<E
     Ok(vars.into_values().collect())
 }
 
+/// The service of a profile whose compose file sits in the project root.
 pub fn service(profile: &Profile) -> Result<Service, Error> {
+    service_at(profile, ".")
+}
+
+/// The service of a profile; `anchor` is the project root seen from the compose file's
+/// directory (relative volume paths are rewritten with it).
+pub fn service_at(profile: &Profile, anchor: &str) -> Result<Service, Error> {
     let deploy = profile.deploy();
     let command = super::args::vllm_args(profile).map_err(|m| render_error(profile, m))?;
     let mut volumes = Vec::new();
     if let Some(cache) = &deploy.hf_cache {
-        volumes.push(format!("{cache}:{HF_CACHE_TARGET}"));
+        volumes.push(format!(
+            "{}:{HF_CACHE_TARGET}",
+            super::anchor::anchored(cache, anchor)
+        ));
     }
-    volumes.extend(deploy.volumes.iter().flatten().cloned());
+    volumes.extend(
+        deploy
+            .volumes
+            .iter()
+            .flatten()
+            .map(|v| match v.split_once(':') {
+                Some((host, rest)) => format!("{}:{rest}", super::anchor::anchored(host, anchor)),
+                None => v.clone(),
+            }),
+    );
     Ok(Service {
         name: profile.service.clone(),
         image: profile.image.clone(),
@@ -140,7 +159,7 @@ pub fn service(profile: &Profile) -> Result<Service, Error> {
     })
 }
 
-pub fn context(profiles: &[Profile]) -> Result<Context, Error> {
+pub fn context(profiles: &[Profile], anchor: &str) -> Result<Context, Error> {
     let mut seen = BTreeSet::new();
     let mut services = Vec::new();
     for p in profiles {
@@ -153,7 +172,7 @@ pub fn context(profiles: &[Profile]) -> Result<Context, Error> {
                 ),
             ));
         }
-        services.push(service(p)?);
+        services.push(service_at(p, anchor)?);
     }
     Ok(Context { services })
 }

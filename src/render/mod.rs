@@ -8,6 +8,7 @@
 //! (`secret_ref`). Each generated file starts with a header naming its sources and the
 //! SHA-256 of the body below it, so that hand edits can be detected before overwriting.
 
+pub mod anchor;
 pub mod args;
 pub mod commit;
 pub mod compose;
@@ -109,7 +110,7 @@ pub fn render(
         .iter()
         .map(|p| crate::paths::display(&p.path, &project.root))
         .collect();
-    let context = compose::context(profiles)?;
+    let context = compose::context(profiles, &anchor::anchor(dir, &project.root))?;
     let body = env
         .get_template(COMPOSE_TEMPLATE)
         .and_then(|t| t.render(minijinja::value::Serde(&context)))

@@ -25,6 +25,7 @@ pub enum Output {
     Sweep(SweepReport),
     Render(RenderReport),
     Init(InitReport),
+    Doctor(DoctorReport),
     Verify(VerifyReport),
     Bench(BenchReport),
     BenchCompare(BenchCompareReport),
@@ -218,6 +219,20 @@ pub struct InitReport {
     pub created: Vec<String>,
     pub appended: Vec<String>,
     pub skipped: Vec<String>,
+    pub findings: Vec<Finding>,
+}
+
+/// `doctor NAME`: the profile against this machine's GPUs and container tooling.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DoctorReport {
+    pub profile: String,
+    /// The GPUs as `nvidia-smi` reported them (memory in MiB).
+    pub gpus: Vec<crate::doctor::smi::Gpu>,
+    /// The effective value: the profile's, else the target vLLM version's default.
+    pub gpu_memory_utilization: f64,
+    /// Each comparison: `gpu-count`, `host-memory`, `free-memory`, `docker`, `nvidia-runtime`.
+    pub checks: Vec<crate::doctor::Item>,
     pub findings: Vec<Finding>,
 }
 

@@ -48,29 +48,48 @@ struct MergedRegistries {
 struct Embedded {
     merged: Merged,
     tables: Vec<OnceLock<FlagTable>>,
+    /// Why `data/vllm/flags.json` did not parse (then `merged` is empty).
+    error: Option<String>,
 }
 
 fn embedded() -> &'static Embedded {
     static EMBEDDED: OnceLock<Embedded> = OnceLock::new();
     EMBEDDED.get_or_init(|| {
-        // Generated, embedded and checked by the tests (tests/flag_tables.rs and the unit
-        // tests below load every version through `problems`): it cannot fail to parse in a
-        // tested build. Should it anyway, vprof knows no version rather than panicking, and
-        // every profile gets a `vllm-version` finding.
-        let merged = serde_json::from_str(FLAGS_JSON).unwrap_or(Merged {
-            versions: Vec::new(),
-            registries: MergedRegistries {
-                tool_call_parsers: Vec::new(),
-                reasoning_parsers: Vec::new(),
-                quantization_methods: Vec::new(),
-                deprecated_quantization_methods: Vec::new(),
-                kv_cache_dtypes: Vec::new(),
-            },
-            flags: Vec::new(),
-        });
+        let (merged, error) = match serde_json::from_str::<Merged>(FLAGS_JSON) {
+            Ok(m) if m.versions.is_empty() => (m, Some("it names no version".to_string())),
+            Ok(m) => (m, None),
+            Err(e) => (
+                Merged {
+                    versions: Vec::new(),
+                    registries: MergedRegistries {
+                        tool_call_parsers: Vec::new(),
+                        reasoning_parsers: Vec::new(),
+                        quantization_methods: Vec::new(),
+                        deprecated_quantization_methods: Vec::new(),
+                        kv_cache_dtypes: Vec::new(),
+                    },
+                    flags: Vec::new(),
+                },
+                Some(e.to_string()),
+            ),
+        };
         let tables = merged.versions.iter().map(|_| OnceLock::new()).collect();
-        Embedded { merged, tables }
+        Embedded {
+            merged,
+            tables,
+            error,
+        }
     })
+}
+
+/// The embedded tables load: checked once per run before any profile is resolved
+/// (`Project::discover`), so a broken build is an internal error (exit 2), never a silent
+/// empty table. The tests load every version through `problems`.
+pub fn check() -> Result<(), String> {
+    match &embedded().error {
+        Some(e) => Err(format!("the embedded vLLM flag tables do not load: {e}")),
+        None => Ok(()),
+    }
 }
 
 fn holds(range: Range, i: usize) -> bool {

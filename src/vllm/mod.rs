@@ -1,8 +1,8 @@
 //! What vprof knows of vLLM: the `vllm serve` flag tables of every minor release from 0.8 to
 //! 0.33 (embedded, derived from vLLM's own parser) and those a project adds, which table a
-//! profile targets, and how profile values are checked, rendered as arguments and read back.
+//! profile targets, and how profile values are checked and rendered as arguments (tests read them back with
+//! the argparse emulation in `tests/support/argparse.rs`).
 
-mod argparse;
 mod embedded;
 mod removed;
 mod table;
@@ -11,7 +11,6 @@ mod target;
 mod values;
 mod version;
 
-pub use argparse::parse_args;
 pub use removed::{Removal, historic, removed};
 pub use table::{Flag, FlagTable, RawTable, Registries, ValueKind, problems};
 pub use tables::{Found, Tables};
@@ -21,6 +20,11 @@ pub use version::{Release, Version};
 
 /// The program that prints the flag table of the vLLM it runs under (`vprof vllm dump-script`).
 pub const DUMP_SCRIPT: &str = include_str!("../../tools/vllm/dump_table.py");
+
+/// Whether the embedded tables load (an internal error when not).
+pub fn check_embedded() -> Result<(), String> {
+    embedded::check()
+}
 
 /// The table of a version.
 pub fn table(version: Version) -> &'static FlagTable {

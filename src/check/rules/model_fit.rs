@@ -190,10 +190,74 @@ pub fn check(profile: &Profile, diags: &mut Diagnostics) {
         }
     };
     let plan = model::estimate(&facts, &input);
-    report_plan(profile, &input, &plan, diags);
+    report_plan(profile, &facts, &input, &plan, diags);
 }
 
-fn report_plan(profile: &Profile, input: &PlanInput, plan: &Plan, diags: &mut Diagnostics) {
+/// The smallest change that makes the weights fit: a larger tensor_parallel_size on GPUs of
+/// the same size, or fp8 quantization on the GPUs given. Raising gpu_memory_utilization is
+/// named only when it could be enough.
+fn smallest_fit(facts: &ModelFacts, input: &PlanInput, total_gib: f64) -> String {
+    let fits = |f: &ModelFacts, i: &PlanInput| {
+        let p = model::estimate(f, i);
+        p.weights_fit && p.kv_cache_tokens >= i.max_model_len
+    };
+    let mut options = Vec::new();
+    let tp_now = input.tensor_parallel_size;
+    if let Some(tp) = [2u32, 4, 8, 16].into_iter().find(|&tp| {
+        let mut i = input.clone();
+        i.tensor_parallel_size = tp;
+        i.gpu_ids = (0..tp * input.pipeline_parallel_size)
+            .map(|n| n.to_string())
+            .collect();
+        tp > tp_now && model::tp_problems(facts, tp).is_empty() && fits(facts, &i)
+    }) {
+        options.push(format!(
+            "tensor_parallel_size = {tp} on {} GPUs of {total_gib:.0} GiB",
+            tp * input.pipeline_parallel_size
+        ));
+    }
+    if facts.quant.is_none() {
+        let mut fp8 = facts.clone();
+        fp8.quant = Some(model::Quant {
+            method: String::from("fp8"),
+            bits: 8,
+            group_size: 128,
+            experts_only: false,
+        });
+        fp8.weight_bytes = facts
+            .weight_bytes
+            .map(|b| (b as f64 / facts.dtype_bytes) as u64);
+        if fits(&fp8, input) {
+            options.push(format!(
+                "quantization = \"fp8\" on the {} given",
+                crate::commands::plural(input.gpu_ids.len(), "GPU")
+            ));
+        }
+    }
+    let mut ceiling = input.clone();
+    ceiling.gpu_memory_utilization = crate::project::DEFAULT_GPU_MEMORY_CEILING;
+    if ceiling.gpu_memory_utilization > input.gpu_memory_utilization && fits(facts, &ceiling) {
+        options.push(format!(
+            "gpu_memory_utilization = {}",
+            crate::project::DEFAULT_GPU_MEMORY_CEILING
+        ));
+    }
+    if options.is_empty() {
+        String::from(
+            "no tensor_parallel_size up to 16 nor fp8 fits these GPUs: use a 4-bit (AWQ/GPTQ) checkpoint or larger GPUs",
+        )
+    } else {
+        format!("the smallest change that fits: {}", options.join(", or "))
+    }
+}
+
+fn report_plan(
+    profile: &Profile,
+    facts: &ModelFacts,
+    input: &PlanInput,
+    plan: &Plan,
+    diags: &mut Diagnostics,
+) {
     let Some(gpu) = plan.gpus.first() else { return };
     if !plan.weights_fit {
         let prefill = input.enable_chunked_prefill == Some(false)
@@ -205,13 +269,15 @@ fn report_plan(profile: &Profile, input: &PlanInput, plan: &Plan, diags: &mut Di
                     "a {}-token prefill in one step",
                     plan.max_num_batched_tokens
                 ),
-                "without chunked prefill vLLM profiles a whole max_model_len prompt in one forward pass: enable chunked prefill or lower max_model_len",
+                String::from(
+                    "without chunked prefill vLLM profiles a whole max_model_len prompt in one forward pass: enable chunked prefill or lower max_model_len",
+                ),
             )
         } else {
             (
                 "vllm.model",
                 String::from("does not fit"),
-                "use more GPUs (tensor_parallel_size), a quantized model, or a higher gpu_memory_utilization",
+                smallest_fit(facts, input, gpu.total_gib),
             )
         };
         diags.push(

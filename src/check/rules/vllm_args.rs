@@ -25,7 +25,11 @@ pub fn check(profile: &Profile, diags: &mut Diagnostics) {
     for (key, node) in table {
         let key_label = |msg: &str| node.origin.key_label(msg);
         let Some(flag) = flags.get(key) else {
-            diags.push(unknown(key, version, key_label));
+            if let Some(d) = negative_spelling(key, node, version) {
+                diags.push(d);
+            } else {
+                diags.push(unknown(key, version, key_label));
+            }
             continue;
         };
         if flag.deprecated {
@@ -50,6 +54,50 @@ pub fn check(profile: &Profile, diags: &mut Diagnostics) {
             diags.push(d);
         }
     }
+}
+
+/// A key that spells a flag's negative form (`no_enable_prefix_caching`, or
+/// `disable_log_requests` in 0.33 where `--disable-log-requests` is the negative of
+/// `--enable-log-requests`): booleans are three-state, so the key to write is the positive
+/// one with the opposite value.
+fn negative_spelling(
+    key: &str,
+    node: &crate::profile::node::Node,
+    version: Version,
+) -> Option<Diagnostic> {
+    let flag = vllm::table(version).negative_of(key)?;
+    let v = version.as_str();
+    let option = format!("--{}", key.replace('_', "-"));
+    let positive = &flag.key;
+    let fix = match node.to_json().as_bool() {
+        Some(value) => format!("write `{positive} = {}` instead", !value),
+        None => format!("write `{positive} = false` instead of `{key} = true`"),
+    };
+    let (check, message) = if vllm::removed(key, version).is_some() {
+        (
+            Check::RemovedVllmArg,
+            format!(
+                "`{key}` is not a key of vLLM {v}: there `{option}` is the negative form of `{}` (the old spelling is still accepted on the command line)",
+                flag.flag
+            ),
+        )
+    } else {
+        (
+            Check::UnknownVllmArg,
+            format!(
+                "`{key}` is not a key: `{option}` is the negative form of `{}`",
+                flag.flag
+            ),
+        )
+    };
+    Some(
+        Diagnostic::new(check, message)
+            .at(node.origin.key_label("negative spelling"))
+            .with_help(format!(
+                "{fix}: booleans are three-state (absent = vLLM's default, `false` renders `{}`)",
+                flag.negative.as_deref().unwrap_or(&option)
+            )),
+    )
 }
 
 fn unknown(
