@@ -97,6 +97,7 @@ pub enum Command {
         out: PathBuf,
     },
     /// vLLM flag tables: the versions vprof knows, and adding the table of any other image.
+    #[command(after_help = "Examples:\n  vprof vllm versions\n  vprof vllm dump-script > dump.py")]
     Vllm {
         #[command(subcommand)]
         command: VllmCommand,
@@ -125,6 +126,7 @@ pub enum Command {
         force: bool,
     },
     /// Compare a running vLLM server with the profile (/v1/models, /metrics, /version).
+    #[command(after_help = "Example:\n  vprof verify qwen3_8b --url http://gpu-host:8000")]
     Verify {
         name: String,
         /// The server (default: http://127.0.0.1:PORT, the profile's published port).
@@ -139,6 +141,7 @@ pub enum Command {
     /// Waits for /health, then sends K pairs of streamed chat completions that share a long
     /// random prefix (a miss, then a hit): time to first token, end to end, tokens per second,
     /// and the server's prefix-cache counters. The result is saved for --compare.
+    #[command(after_help = "Example:\n  vprof bench qwen3_8b --url http://gpu-host:8000")]
     Bench {
         /// The profile the server runs.
         #[arg(required_unless_present = "compare", conflicts_with = "compare")]

@@ -107,39 +107,9 @@ impl Project {
         sources: &mut SourceMap,
         diags: &mut Diagnostics,
     ) -> Result<Project, crate::error::Error> {
-        let display = crate::paths::display(path, cwd);
         let mut project = Project::with_root(root.to_path_buf());
-        let LoadedText::Text(file) = read_source(path, &display, sources, diags)? else {
+        let Some((doc, raw)) = read_settings(path, cwd, sources, diags)? else {
             return Ok(project);
-        };
-        let Some(doc) = load::parse(file, sources, diags) else {
-            return Ok(project);
-        };
-        let raw: RawSettings = match serde_json::from_value(doc.to_json()) {
-            Ok(raw) => raw,
-            Err(err) => {
-                let mut d =
-                    Diagnostic::new(Check::Schema, format!("invalid {SETTINGS_FILE}: {err}"))
-                        .at(doc.origin.value_label("in this file"));
-                if let Some(key) = doc
-                    .as_table()
-                    .and_then(|t| t.keys().find(|k| !SETTINGS_KEYS.contains(&k.as_str())))
-                {
-                    let node = &doc.as_table().map(|t| &t[key]);
-                    if let Some(node) = node {
-                        d = Diagnostic::new(
-                            Check::Schema,
-                            format!("unknown key `{key}` in {SETTINGS_FILE}"),
-                        )
-                        .at(node.origin.key_label("unknown key"));
-                        if let Some(s) = did_you_mean(key, SETTINGS_KEYS.iter().copied()) {
-                            d = d.with_help(format!("did you mean `{s}`?"));
-                        }
-                    }
-                }
-                diags.push(d);
-                return Ok(project);
-            }
         };
         let dir = |v: &Option<String>, default: &Path| {
             v.as_ref().map_or(default.to_path_buf(), |s| root.join(s))
@@ -161,17 +131,7 @@ impl Project {
         if let Some(v) = &raw.vllm_version {
             match project.vllm_tables.find(v) {
                 Some(_) => project.vllm_version = Some(v.clone()),
-                None => diags.push(
-                    Diagnostic::new(
-                        Check::VllmVersion,
-                        format!("vllm_version `{v}` is not a version vprof has a flag table for"),
-                    )
-                    .at(locate(&["vllm_version"]))
-                    .with_help(format!(
-                        "embedded: every minor release from {} (a patch uses its minor's table); add a table for others with `vprof vllm dump-script` and `vllm_tables_dir`",
-                        Version::embedded_range()
-                    )),
-                ),
+                None => diags.push(unknown_version(v, locate(&["vllm_version"]))),
             }
         }
         if let Some(ceiling) = raw.policy.as_ref().and_then(|p| p.gpu_memory_ceiling) {
@@ -188,30 +148,11 @@ impl Project {
             }
         }
         for (name, level) in raw.checks.iter().flatten() {
-            let here = locate(&["checks", name]);
-            match (Check::from_name(name), Level::parse(level)) {
-                (Some(Check::Syntax | Check::Extends | Check::ProfileName), _) => diags.push(
-                    Diagnostic::new(
-                        Check::Schema,
-                        format!("the level of `{name}` cannot be changed: without it vprof cannot read the profile"),
-                    )
-                    .at(here),
-                ),
-                (Some(check), Some(level)) => {
+            match check_level(name, level, locate(&["checks", name])) {
+                Ok((check, level)) => {
                     project.levels.insert(check, level);
                 }
-                (None, _) => {
-                    let mut d = Diagnostic::new(Check::Schema, format!("unknown check `{name}`")).at(here);
-                    if let Some(s) = did_you_mean(name, Check::ALL.iter().map(|c| c.name())) {
-                        d = d.with_help(format!("did you mean `{s}`?"));
-                    }
-                    diags.push(d);
-                }
-                (Some(_), None) => diags.push(
-                    Diagnostic::new(Check::Schema, format!("invalid level `{level}` for `{name}`"))
-                        .at(here)
-                        .with_help("use \"error\", \"warning\", \"note\" or \"off\""),
-                ),
+                Err(d) => diags.push(*d),
             }
         }
         Ok(project)
@@ -236,5 +177,90 @@ impl Project {
             }
         }
         out
+    }
+}
+
+/// Read and parse `vprof.toml` into its typed settings; `None` after a finding.
+fn read_settings(
+    path: &Path,
+    cwd: &Path,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Result<Option<(crate::profile::node::Node, RawSettings)>, crate::error::Error> {
+    let display = crate::paths::display(path, cwd);
+    let LoadedText::Text(file) = read_source(path, &display, sources, diags)? else {
+        return Ok(None);
+    };
+    let Some(doc) = load::parse(file, sources, diags) else {
+        return Ok(None);
+    };
+    match serde_json::from_value(doc.to_json()) {
+        Ok(raw) => Ok(Some((doc, raw))),
+        Err(err) => {
+            diags.push(invalid_settings(&doc, &err.to_string()));
+            Ok(None)
+        }
+    }
+}
+
+/// Settings that do not match their format: an unknown key (with a suggestion) if there is
+/// one, else serde's message.
+fn invalid_settings(doc: &crate::profile::node::Node, err: &str) -> Diagnostic {
+    let unknown = doc
+        .as_table()
+        .and_then(|t| t.iter().find(|(k, _)| !SETTINGS_KEYS.contains(&k.as_str())));
+    let Some((key, node)) = unknown else {
+        return Diagnostic::new(Check::Schema, format!("invalid {SETTINGS_FILE}: {err}"))
+            .at(doc.origin.value_label("in this file"));
+    };
+    let d = Diagnostic::new(
+        Check::Schema,
+        format!("unknown key `{key}` in {SETTINGS_FILE}"),
+    )
+    .at(node.origin.key_label("unknown key"));
+    match did_you_mean(key, SETTINGS_KEYS.iter().copied()) {
+        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+        None => d,
+    }
+}
+
+fn unknown_version(v: &str, here: Label) -> Diagnostic {
+    Diagnostic::new(
+        Check::VllmVersion,
+        format!("vllm_version `{v}` is not a version vprof has a flag table for"),
+    )
+    .at(here)
+    .with_help(format!(
+        "embedded: every minor release from {} (a patch uses its minor's table); add a table for others with `vprof vllm dump-script` and `vllm_tables_dir`",
+        Version::embedded_range()
+    ))
+}
+
+/// One `[checks]` entry: the check and its level, or the finding that rejects it.
+fn check_level(name: &str, level: &str, here: Label) -> Result<(Check, Level), Box<Diagnostic>> {
+    match (Check::from_name(name), Level::parse(level)) {
+        (Some(Check::Syntax | Check::Extends | Check::ProfileName), _) => Err(Box::new(Diagnostic::new(
+            Check::Schema,
+            format!(
+                "the level of `{name}` cannot be changed: without it vprof cannot read the profile"
+            ),
+        )
+        .at(here))),
+        (Some(check), Some(level)) => Ok((check, level)),
+        (None, _) => {
+            let d = Diagnostic::new(Check::Schema, format!("unknown check `{name}`")).at(here);
+            Err(Box::new(
+                match did_you_mean(name, Check::ALL.iter().map(|c| c.name())) {
+                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                    None => d,
+                },
+            ))
+        }
+        (Some(_), None) => Err(Box::new(Diagnostic::new(
+            Check::Schema,
+            format!("invalid level `{level}` for `{name}`"),
+        )
+        .at(here)
+        .with_help("use \"error\", \"warning\", \"note\" or \"off\""))),
     }
 }

@@ -95,6 +95,7 @@ fn words(node: &Node, lines: &Lines<'_>, inv: &mut Invocation) -> Result<Vec<Tok
         Value::Scalar { text: raw, .. } => {
             let text = interpolated(raw, node.line, inv)?;
             out = split(&text, node.line, lines)?;
+            commented_flags(&text, node.line, lines, &mut inv.dropped);
         }
         Value::Map(_) => {
             return Err(NotVllm {
@@ -135,6 +136,66 @@ pub fn split(text: &str, line: usize, lines: &Lines<'_>) -> Result<Vec<Token>, N
             Token { text, line: cursor }
         })
         .collect())
+}
+
+/// `#` comments of a command string (outside quotes, at the start of a word), to the end of
+/// their line. In a folded block (`command: >`) the lines are joined first, so a comment
+/// swallows every flag written after it up to the next blank line.
+fn comments(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let (mut single, mut double, mut word_start) = (false, false, true);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' && !single {
+            i += 2;
+            word_start = false;
+            continue;
+        }
+        match c {
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            '#' if !single && !double && word_start => {
+                let end = chars[i..]
+                    .iter()
+                    .position(|&c| c == '\n')
+                    .map_or(chars.len(), |p| i + p);
+                out.push(chars[i..end].iter().collect());
+                i = end;
+                continue;
+            }
+            _ => {}
+        }
+        word_start = c.is_whitespace();
+        i += 1;
+    }
+    out
+}
+
+/// Report comments that hold flags: they never reach vLLM.
+fn commented_flags(text: &str, line: usize, lines: &Lines<'_>, dropped: &mut Vec<Dropped>) {
+    for comment in comments(text) {
+        if !comment
+            .split_whitespace()
+            .any(|w| w.trim_start_matches('#').starts_with("--"))
+        {
+            continue;
+        }
+        // The longest run of its first words found in the file is where it starts.
+        let words: Vec<&str> = comment.split_whitespace().take(6).collect();
+        let at = (1..=words.len())
+            .rev()
+            .find_map(|k| lines.find(line, &words[..k].join(" ")))
+            .unwrap_or(line);
+        dropped.push(Dropped {
+            line: at,
+            message: format!(
+                "`{}` is a comment: the flags in it are not passed to vLLM",
+                clip(&comment)
+            ),
+        });
+    }
 }
 
 fn is_shell(word: &str) -> bool {
@@ -351,8 +412,14 @@ mod tests {
     fn list_string_and_folded_commands() {
         let list = run("command: [\"--model\", \"m\", \"--port=${P:-8000}\"]\n").unwrap();
         assert_eq!(texts(&list), ["--model", "m", "--port=8000"]);
-        let folded = run("command: >\n  --model m\n  --json '{\"a\": 1}'\n  # --off 1\n").unwrap();
+        let folded = run(
+            "command: >\n  --model m\n  --json '{\"a\": 1}'\n  # --off 1\n  --max-model-len 9\n",
+        )
+        .unwrap();
         assert_eq!(texts(&folded), ["--model", "m", "--json", "{\"a\": 1}"]);
+        assert_eq!(folded.dropped.len(), 1);
+        assert_eq!(folded.dropped[0].line, 4);
+        assert!(folded.dropped[0].message.contains("--max-model-len 9"));
         assert_eq!(folded.args[2].line, 3);
         let serve = run("command: vllm serve Qwen/Qwen3-8B --max-model-len 4096\n").unwrap();
         assert_eq!(serve.model.unwrap().text, "Qwen/Qwen3-8B");

@@ -175,59 +175,48 @@ pub fn build(
             return None;
         }
     };
-    let mut missing = |what: &str, help: &str| {
-        diags.push(
-            Diagnostic::new(Check::Schema, format!("missing `{what}`"))
-                .at(Label::new(
-                    leaf,
-                    0..0,
-                    format!("`{what}` is not set by this profile or any profile it extends"),
-                ))
-                .with_help(help.to_string()),
-        );
+    let missing = |what: &str, help: &str| {
+        Diagnostic::new(Check::Schema, format!("missing `{what}`"))
+            .at(Label::new(
+                leaf,
+                0..0,
+                format!("`{what}` is not set by this profile or any profile it extends"),
+            ))
+            .with_help(help.to_string())
     };
     let deploy = raw.deploy.clone().unwrap_or_default();
     let vllm = raw.vllm.clone().unwrap_or_default();
     let image = deploy.image.clone();
     let model = vllm.model.clone();
     let gpu_ids = deploy.gpu_ids.clone();
-    if image.is_none() {
-        missing(
+    for (unset, what, help) in [
+        (
+            image.is_none(),
             "deploy.image",
             "e.g. image = \"vllm/vllm-openai:v0.11.0\" in [deploy]",
-        );
-    }
-    if model.is_none() {
-        missing("vllm.model", "e.g. model = \"Qwen/Qwen3-8B\" in [vllm]");
-    }
-    if gpu_ids.is_none() {
-        missing(
+        ),
+        (
+            model.is_none(),
+            "vllm.model",
+            "e.g. model = \"Qwen/Qwen3-8B\" in [vllm]",
+        ),
+        (
+            gpu_ids.is_none(),
             "deploy.gpu_ids",
             "e.g. gpu_ids = [\"0\", \"1\"] in [deploy]: one id per GPU, TP x PP in all",
-        );
-    }
-    let host = match &raw.host {
-        Some(HostSpec::Inline(h)) => {
-            let gib = h
-                .gpu_memory_gib
-                .or(h.gpu_memory_mib.map(|mib| mib as f64 / 1024.0));
-            match h.gpu_count {
-                Some(count) => Some(Host {
-                    gpu_count: count,
-                    gpu_memory_gib: gib,
-                    gpu_name: h.gpu_name.clone(),
-                }),
-                None => {
-                    missing(
-                        "host.gpu_count",
-                        "the number of GPUs on the host, e.g. gpu_count = 2 in [host]",
-                    );
-                    None
-                }
-            }
+        ),
+    ] {
+        if unset {
+            diags.push(missing(what, help));
         }
-        _ => None,
-    };
+    }
+    let host = host(&raw).unwrap_or_else(|| {
+        diags.push(missing(
+            "host.gpu_count",
+            "the number of GPUs on the host, e.g. gpu_count = 2 in [host]",
+        ));
+        None
+    });
     let (Some(image), Some(model), Some(gpu_ids)) = (image, model, gpu_ids) else {
         return None;
     };
@@ -257,6 +246,22 @@ pub fn build(
         version: target.version,
         target,
     })
+}
+
+/// The host of an inline `[host]` table: `Some(None)` without one, `None` when it lacks
+/// `gpu_count`.
+fn host(raw: &raw::Profile) -> Option<Option<Host>> {
+    let Some(HostSpec::Inline(h)) = &raw.host else {
+        return Some(None);
+    };
+    let count = h.gpu_count?;
+    Some(Some(Host {
+        gpu_count: count,
+        gpu_memory_gib: h
+            .gpu_memory_gib
+            .or(h.gpu_memory_mib.map(|mib| mib as f64 / 1024.0)),
+        gpu_name: h.gpu_name.clone(),
+    }))
 }
 
 #[cfg(test)]

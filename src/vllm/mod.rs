@@ -1,7 +1,7 @@
 //! What vprof knows of vLLM: the `vllm serve` flag tables of every minor release from 0.8 to
 //! 0.33 (embedded, derived from vLLM's own parser) and those a project adds, which table a
-//! profile targets, and how profile values are checked and rendered as arguments (tests read them back with
-//! the argparse emulation in `tests/support/argparse.rs`).
+//! profile targets, and how profile values are checked and rendered as arguments (tests
+//! read them back with the argparse emulation in `tests/support/argparse.rs`).
 
 mod embedded;
 mod removed;
