@@ -7,6 +7,12 @@ use crate::diagnostics::{Check, Diagnostic, Diagnostics};
 use crate::profile::Profile;
 
 pub fn check(profiles: &[Profile], diags: &mut Diagnostics) {
+    gpu_overlap(profiles, diags);
+    service_conflict(profiles, diags);
+    port_conflict(profiles, diags);
+}
+
+fn gpu_overlap(profiles: &[Profile], diags: &mut Diagnostics) {
     let mut by_gpu: BTreeMap<&str, Vec<(&Profile, usize)>> = BTreeMap::new();
     for p in profiles {
         for (i, id) in p.gpu_ids.iter().enumerate() {
@@ -50,6 +56,9 @@ pub fn check(profiles: &[Profile], diags: &mut Diagnostics) {
             ));
         }
     }
+}
+
+fn service_conflict(profiles: &[Profile], diags: &mut Diagnostics) {
     let mut by_service: BTreeMap<&str, Vec<&Profile>> = BTreeMap::new();
     for p in profiles {
         by_service.entry(p.service.as_str()).or_default().push(p);
@@ -75,6 +84,9 @@ pub fn check(profiles: &[Profile], diags: &mut Diagnostics) {
         }
         diags.push(d.with_help("give each profile its own deploy.service"));
     }
+}
+
+fn port_conflict(profiles: &[Profile], diags: &mut Diagnostics) {
     let mut by_port: BTreeMap<u32, Vec<&Profile>> = BTreeMap::new();
     for p in profiles {
         by_port.entry(p.port()).or_default().push(p);
