@@ -67,14 +67,19 @@ pub fn run(cli: Cli) -> Outcome {
         format: cli.format,
     };
     let result = match &cli.command {
-        Command::Validate { targets } => commands::validate::run(&ctx, targets),
+        Command::Validate { targets, target } => commands::validate::run(&ctx, targets, *target),
         Command::Schema { check, output } => commands::schema::run(&ctx, *check, *output),
         Command::Show { name } => commands::show::run(&ctx, name),
         Command::Vllm { command } => commands::vllm::run(&ctx, command),
         Command::List => commands::list::run(&ctx),
         Command::Plan { name } => commands::plan::run(&ctx, name),
         Command::Sweep { grid, out } => commands::sweep::run(&ctx, grid, out),
-        Command::Diff { a, b } => commands::diff::run(&ctx, a, b),
+        Command::Diff {
+            a,
+            b,
+            target,
+            b_target,
+        } => commands::diff::run(&ctx, a, b, *target, b_target.unwrap_or(*target)),
         Command::Import {
             files,
             service,
@@ -136,6 +141,7 @@ pub fn run(cli: Cli) -> Outcome {
             yes,
             force,
             all,
+            target,
         } => commands::render::run(
             &ctx,
             names,
@@ -146,6 +152,7 @@ pub fn run(cli: Cli) -> Outcome {
                 yes: *yes,
                 force: *force,
                 all: *all,
+                target: *target,
             },
         ),
     };

@@ -30,6 +30,7 @@ use crate::profile::load::{self, LoadedText};
 use crate::profile::node::Node;
 use crate::profile::{Loader, Profile, inherit::profile_stems, resolve};
 use crate::project::Project;
+use crate::render::Target as RenderTarget;
 
 /// A profile to load: its file and the name commands show.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -274,13 +275,37 @@ impl Pipeline {
         names: &[String],
         together: bool,
     ) -> Result<Option<Vec<Profile>>, Error> {
+        self.load_for(names, together, &[RenderTarget::Compose])
+    }
+
+    /// Like [`Pipeline::load_deployment`], with the checks of each render target the
+    /// profiles are rendered for (`k8s-*` rules for Kubernetes).
+    pub fn load_for(
+        &mut self,
+        names: &[String],
+        together: bool,
+        render_targets: &[RenderTarget],
+    ) -> Result<Option<Vec<Profile>>, Error> {
         let targets = self.deployment_targets(names)?;
         let profiles = self.load(&targets)?;
+        self.check_targets(&profiles, render_targets);
         if together {
             self.check_together(&profiles);
         }
         let complete = profiles.len() == targets.len() && !self.has_errors();
         Ok(complete.then_some(profiles))
+    }
+
+    /// The rules of render targets (`k8s-*` for Kubernetes; for compose, a Kubernetes-only
+    /// profile is refused).
+    pub fn check_targets(&mut self, profiles: &[Profile], render_targets: &[RenderTarget]) {
+        let mut raw = Diagnostics::default();
+        for p in profiles {
+            for t in render_targets {
+                check::target(p, *t, &mut raw);
+            }
+        }
+        self.absorb(raw);
     }
 
     /// `check_together` for each group of profiles that name the same host file

@@ -17,56 +17,140 @@ use crate::cli::Format;
 use crate::error::Error;
 use crate::pipeline::Pipeline;
 use crate::profile::Profile;
-use crate::render::{self, diff};
+use crate::render::{self, Target as RenderTarget, diff};
 use crate::report::documents::{DiffReport, KeyDiff};
 use crate::report::{Align, Report, Table};
 
-pub fn run(ctx: &Context, a: &str, b: &str) -> Result<Report, Error> {
+pub fn run(
+    ctx: &Context,
+    a: &str,
+    b: &str,
+    ta: RenderTarget,
+    tb: RenderTarget,
+) -> Result<Report, Error> {
     let mut run = super::open(ctx)?;
-    let Some(profiles) = run.load_deployment(&[a.to_string(), b.to_string()], false)? else {
+    // `vprof diff X X --b-target k8s` compares one profile across targets: load it once.
+    let names: Vec<String> = if run.target(a)?.path == run.target(b)?.path {
+        vec![a.to_string()]
+    } else {
+        vec![a.to_string(), b.to_string()]
+    };
+    let Some(profiles) = run.load_for(&names, false, &[ta, tb])? else {
         return Ok(Report::findings(run));
     };
-    let (pa, pb) = (&profiles[0], &profiles[1]);
+    let (pa, pb) = (&profiles[0], profiles.last().unwrap_or(&profiles[0]));
     let keys = key_diffs(pa, pb);
     let color = ctx.format == Format::Human && ctx.printer.color_stdout;
-    let compose_diff = files_diff(&run, pa, pb, &ctx.cwd, color)?;
+    let label = |p: &Profile, t: RenderTarget| {
+        if ta == tb {
+            p.name.clone()
+        } else {
+            format!("{}[{}]", p.name, target_name(t))
+        }
+    };
+    let (la, lb) = (label(pa, ta), label(pb, tb));
+    let plain_args = |color| -> Result<String, Error> {
+        Ok(diff::unified(
+            &lines(&target_args(pa, ta)?),
+            &lines(&target_args(pb, tb)?),
+            &format!("{la}/vllm-args"),
+            &format!("{lb}/vllm-args"),
+            color,
+        ))
+    };
+    let args_diff = plain_args(false)?;
+    let compose_diff = if ta == tb {
+        files_diff(&run, (pa, ta), pb, &ctx.cwd, false)?
+    } else {
+        String::new()
+    };
     let mut text = table(pa, pb, &keys);
-    text.push_str(&compose_diff);
+    if ta == tb {
+        text.push_str(&files_diff(&run, (pa, ta), pb, &ctx.cwd, color)?);
+    } else if args_diff.is_empty() {
+        text.push_str(&format!("{la} and {lb} run the same vLLM arguments\n"));
+    } else {
+        text.push_str(&plain_args(color)?);
+    }
     let doc = DiffReport {
         a: pa.name.clone(),
         b: pb.name.clone(),
+        a_target: target_name(ta).to_string(),
+        b_target: target_name(tb).to_string(),
         keys,
+        args_diff,
         compose_diff,
         findings: run.finding_list(),
     };
     Ok(Report::new(run, &doc).stdout(text))
 }
 
-/// The unified diff of the rendered bodies (the headers differ by source and hash only).
+fn target_name(t: RenderTarget) -> &'static str {
+    match t {
+        RenderTarget::Compose => "compose",
+        RenderTarget::K8s => "k8s",
+    }
+}
+
+/// The vLLM arguments a target runs (for k8s, those of the serving pod).
+fn target_args(p: &Profile, t: RenderTarget) -> Result<Vec<String>, Error> {
+    match t {
+        RenderTarget::Compose => render::args::vllm_args(p)
+            .map_err(|m| Error::Usage(format!("cannot render `{}`: {m}", p.name))),
+        RenderTarget::K8s => render::k8s::server_args(p),
+    }
+}
+
+fn lines(args: &[String]) -> String {
+    args.iter().map(|a| format!("{a}\n")).collect()
+}
+
+/// The unified diff of the rendered bodies for one target (the headers differ by source and
+/// hash only); files in rendering order, a file only one side renders diffs against nothing.
 fn files_diff(
     run: &Pipeline,
-    pa: &Profile,
+    (pa, target): (&Profile, RenderTarget),
     pb: &Profile,
     dir: &Path,
     color: bool,
 ) -> Result<String, Error> {
-    let ra = render::render(std::slice::from_ref(pa), &run.project, dir, None)?;
-    let rb = render::render(std::slice::from_ref(pb), &run.project, dir, None)?;
-    let body = |text: &str| {
-        render::split_header(text)
-            .map_or(text, |(_, b)| b)
-            .to_string()
+    let rendered = |p: &Profile| -> Result<Vec<render::File>, Error> {
+        match target {
+            RenderTarget::Compose => {
+                render::render(std::slice::from_ref(p), &run.project, dir, None)
+            }
+            RenderTarget::K8s => render::k8s::render(p, &run.project, dir),
+        }
     };
-    let mut out = String::new();
-    for (fa, fb) in ra.iter().zip(&rb) {
-        let file = fa
-            .path
+    let (ra, rb) = (rendered(pa)?, rendered(pb)?);
+    let name = |f: &render::File| {
+        f.path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+            .unwrap_or_default()
+    };
+    let body = |f: &render::File| {
+        diff::shown(
+            f.kind,
+            render::split_header(&f.text).map_or(f.text.as_str(), |(_, b)| b),
+        )
+    };
+    let mut files: Vec<String> = ra.iter().map(name).collect();
+    files.extend(
+        rb.iter()
+            .map(name)
+            .filter(|n| !ra.iter().any(|f| name(f) == *n)),
+    );
+    let mut out = String::new();
+    for file in files {
+        let side = |r: &[render::File]| {
+            r.iter()
+                .find(|f| name(f) == file)
+                .map_or_else(String::new, &body)
+        };
         out.push_str(&diff::unified(
-            &diff::shown(fa.kind, &body(&fa.text)),
-            &diff::shown(fb.kind, &body(&fb.text)),
+            &side(&ra),
+            &side(&rb),
             &format!("{}/{file}", pa.name),
             &format!("{}/{file}", pb.name),
             color,

@@ -14,7 +14,7 @@ use crate::exit::Outcome;
 use crate::pipeline::Pipeline;
 use crate::profile::Profile;
 use crate::render::write::{self, Planned, State};
-use crate::render::{self, ENV_FILE, Kind, commit, diff};
+use crate::render::{self, ENV_FILE, Kind, Target as RenderTarget, commit, diff};
 use crate::report::Report;
 use crate::report::documents::{RenderReport, RenderedFile};
 
@@ -27,34 +27,21 @@ pub struct Options {
     pub yes: bool,
     pub force: bool,
     pub all: bool,
+    pub target: RenderTarget,
 }
 
 pub fn run(ctx: &Context, names: &[String], opts: &Options) -> Result<Report, Error> {
     let mut run = super::open(ctx)?;
     let names = names_to_render(ctx, &run, names, opts)?;
-    // With --out, the profiles run together on one host: one compose file, checked together.
-    // Without it, each profile renders into its own deploy/NAME.
-    let together = opts.out.is_some();
-    let Some(profiles) = run.load_deployment(&names, together)? else {
+    // Compose with --out: the profiles run together on one host, one compose file, checked
+    // together. Otherwise each profile renders into its own directory (k8s: deploy/NAME/k8s).
+    let together = opts.out.is_some() && opts.target == RenderTarget::Compose;
+    let Some(profiles) = run.load_for(&names, together, &[opts.target])? else {
         return Ok(Report::findings(run));
     };
-    let groups: Vec<(Vec<Profile>, PathBuf, String)> = match &opts.out {
-        Some(out) => vec![(
-            profiles.clone(),
-            ctx.cwd.join(out),
-            format!("vprof render {} --out {}", names.join(" "), out.display()),
-        )],
-        None => profiles
-            .iter()
-            .zip(&names)
-            .map(|(p, name)| {
-                (
-                    vec![p.clone()],
-                    default_dir(&run.project.deploy_dir, &p.name),
-                    format!("vprof render {name}"),
-                )
-            })
-            .collect(),
+    let groups: Vec<(Vec<Profile>, PathBuf, String)> = match opts.target {
+        RenderTarget::Compose => compose_groups(ctx, &run, &profiles, &names, opts),
+        RenderTarget::K8s => k8s_groups(ctx, &run, &profiles, &names, opts),
     };
     let mut planned: Vec<Planned> = Vec::new();
     let mut fixes: Vec<String> = Vec::new();
@@ -69,17 +56,100 @@ pub fn run(ctx: &Context, names: &[String], opts: &Options) -> Result<Report, Er
         } else if let Some(lock) = commit::lock_shared(&dir) {
             locks.push(lock);
         }
-        if let Some(finding) = open_env(ctx, &dir.join(ENV_FILE)) {
-            run.push(finding);
-        }
-        let existing_env = write::read_existing(&dir.join(ENV_FILE))?;
-        let files = render::render(&group, &run.project, &dir, existing_env.as_deref())?;
+        let files = match opts.target {
+            RenderTarget::K8s => render::k8s::render(&group[0], &run.project, &dir)?,
+            RenderTarget::Compose => {
+                if let Some(finding) = open_env(ctx, &dir.join(ENV_FILE)) {
+                    run.push(finding);
+                }
+                let existing_env = write::read_existing(&dir.join(ENV_FILE))?;
+                render::render(&group, &run.project, &dir, existing_env.as_deref())?
+            }
+        };
         for p in write::plan(files, opts.force)? {
             planned.push(p);
             fixes.push(fix.clone());
         }
     }
     let diffs = show_diffs(ctx, &planned, opts.check, false);
+    finish(ctx, run, opts, planned, (fixes, diffs), (writing, locks))
+}
+
+/// The compose target's output directories: one compose file per profile in deploy/NAME, or
+/// one for all with `--out`; with the command that rewrites each.
+fn compose_groups(
+    ctx: &Context,
+    run: &Pipeline,
+    profiles: &[Profile],
+    names: &[String],
+    opts: &Options,
+) -> Vec<(Vec<Profile>, PathBuf, String)> {
+    match &opts.out {
+        Some(out) => vec![(
+            profiles.to_vec(),
+            ctx.cwd.join(out),
+            format!("vprof render {} --out {}", names.join(" "), out.display()),
+        )],
+        None => profiles
+            .iter()
+            .zip(names)
+            .map(|(p, name)| {
+                (
+                    vec![p.clone()],
+                    default_dir(&run.project.deploy_dir, &p.name),
+                    format!("vprof render {name}"),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// `--target k8s`: each profile into its own directory, `deploy/NAME/k8s` (with `--out`, that
+/// directory for one profile, `OUT/NAME` for several); with the command that rewrites each.
+fn k8s_groups(
+    ctx: &Context,
+    run: &Pipeline,
+    profiles: &[Profile],
+    names: &[String],
+    opts: &Options,
+) -> Vec<(Vec<Profile>, PathBuf, String)> {
+    profiles
+        .iter()
+        .zip(names)
+        .map(|(p, name)| {
+            let (dir, fix) = match &opts.out {
+                Some(out) if profiles.len() == 1 => (
+                    ctx.cwd.join(out),
+                    format!("vprof render {name} --target k8s --out {}", out.display()),
+                ),
+                Some(out) => (
+                    ctx.cwd.join(out).join(&p.name),
+                    format!(
+                        "vprof render {} --target k8s --out {}",
+                        names.join(" "),
+                        out.display()
+                    ),
+                ),
+                None => (
+                    default_dir(&run.project.deploy_dir, &p.name).join(render::k8s::SUBDIR),
+                    format!("vprof render {name} --target k8s"),
+                ),
+            };
+            (vec![p.clone()], dir, fix)
+        })
+        .collect()
+}
+
+/// Finish a render whose files are planned (locks held): the diffs, then `--check` or the
+/// writes, and the report.
+fn finish(
+    ctx: &Context,
+    run: Pipeline,
+    opts: &Options,
+    planned: Vec<Planned>,
+    (fixes, diffs): (Vec<String>, Vec<String>),
+    (writing, locks): (bool, Vec<commit::DirLock>),
+) -> Result<Report, Error> {
     let mut stdout = if ctx.printer.color_stdout && ctx.format == Format::Human {
         show_diffs(ctx, &planned, opts.check, true).concat()
     } else {

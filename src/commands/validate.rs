@@ -3,13 +3,22 @@
 
 use super::{Context, plural};
 use crate::error::Error;
+use crate::render::Target as RenderTarget;
 use crate::report::Report;
 
-pub fn run(ctx: &Context, args: &[String]) -> Result<Report, Error> {
+/// `render_target`: also run that target's checks (a `[k8s]` table runs the k8s ones anyway).
+pub fn run(
+    ctx: &Context,
+    args: &[String],
+    render_target: Option<RenderTarget>,
+) -> Result<Report, Error> {
     let mut run = super::open(ctx)?;
     let targets = run.validation_targets(args)?;
     let profiles = run.load(&targets)?;
     run.check_by_host(&profiles);
+    if let Some(t) = render_target {
+        run.check_targets(&profiles, &[t]);
+    }
     let summary = format!("vprof: {} checked", plural(targets.len(), "file"));
     Ok(Report::findings(run).summary(summary))
 }

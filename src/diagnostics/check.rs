@@ -83,6 +83,13 @@ checks! {
     GpuOverlap => "gpu-overlap", Error, "services sharing a GPU whose memory fractions add up to more than 1";
     EnvPermissions => "env-permissions", Warning, "a rendered .env that group or others may read (vprof makes it 0600)";
     PortConflict => "port-conflict", Error, "services rendered together that publish the same host port";
+    K8sName => "k8s-name", Error, "a Kubernetes object name that is not DNS-1123, or a service name that converts to none";
+    K8sLabel => "k8s-label", Error, "a label key or value (k8s.labels, node_selector, gpu_product) that Kubernetes rejects";
+    K8sGpus => "k8s-gpus", Error, "TP x PP GPUs that do not divide into nodes of gpus_per_node, or more GPUs per pod than a node has";
+    K8sMultiNode => "k8s-multi-node", Error, "a server across nodes that the vLLM version or executor backend cannot start";
+    K8sPort => "k8s-port", Error, "a container port outside 1-65535, or a vLLM host address the Service and probes cannot reach";
+    K8sToleration => "k8s-toleration", Error, "a toleration Kubernetes rejects (no key without Exists, a value with Exists)";
+    K8sUnmapped => "k8s-unmapped", Warning, "a compose-only [deploy] setting with no Kubernetes equivalent (reported, not dropped)";
     ServiceConflict => "service-conflict", Error, "profiles rendered together under the same service name";
     EnvConflict => "env-conflict", Error, "a container variable set twice by deploy.env, deploy.secrets or api_key";
     ImportUnmapped => "import-unmapped", Warning, "`vprof import`: a compose setting or part of a command that a profile cannot hold";
@@ -112,7 +119,11 @@ mod tests {
     fn names_are_unique_kebab_case() {
         let mut names: Vec<&str> = Check::ALL.iter().map(|c| c.name()).collect();
         for n in &names {
-            assert!(n.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{n}");
+            assert!(
+                n.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{n}"
+            );
         }
         names.sort_unstable();
         let before = names.len();

@@ -1,23 +1,21 @@
-//! The `[deploy]` table of an imported profile: image, GPUs, port, volumes, environment and
-//! secrets, shared memory, healthcheck start period.
+//! The `[deploy]` table of an imported profile: image, GPUs, port, volumes, shared memory,
+//! healthcheck start period; the environment and secrets come from `environment.rs`.
 
 use toml::{Table, Value};
 
 use super::Note;
 use super::command::{Invocation, Lines};
 use super::interpolate::interpolate;
-use super::secrets::{self, SecretValue};
 use super::service::interpolation_note;
 use super::vllm_args::VllmSide;
 use super::yaml::Node;
 use crate::diagnostics::Check;
-use crate::render::compose::{API_KEY_VAR, HF_CACHE_TARGET};
+use crate::render::compose::HF_CACHE_TARGET;
 
 /// Where vLLM listens unless `--port` says otherwise.
 const VLLM_PORT: u16 = 8000;
-const GPU_VARS: &[&str] = &["NVIDIA_VISIBLE_DEVICES", "CUDA_VISIBLE_DEVICES"];
 
-fn text(node: &Node, notes: &mut Vec<Note>) -> Option<String> {
+pub(super) fn text(node: &Node, notes: &mut Vec<Note>) -> Option<String> {
     let raw = node.as_str()?;
     match interpolate(raw) {
         Ok(i) => {
@@ -59,7 +57,7 @@ pub fn map(
     if let Some(name) = svc.get("container_name").and_then(|n| text(n, notes)) {
         t.insert("container_name".into(), Value::String(name));
     }
-    let env = environment(svc, side, notes);
+    let env = super::environment::environment(svc, side, notes);
     let gpus = gpu_ids(svc, &env.gpu_ids, side, notes);
     t.insert("gpu_ids".into(), strings(gpus));
     ports(svc, side.container_port.unwrap_or(VLLM_PORT), &mut t, notes);
@@ -99,142 +97,6 @@ pub fn map(
         ));
     }
     (t, env.api_key)
-}
-
-#[derive(Debug, Default)]
-struct Env {
-    plain: Vec<(String, String)>,
-    secrets: Vec<String>,
-    gpu_ids: Option<(Vec<String>, usize)>,
-    /// The variable `VLLM_API_KEY` is read from.
-    api_key: Option<String>,
-}
-
-/// `environment` as a list of `K=V` or a mapping: (name, value node or None, line).
-fn env_items(node: &Node) -> Vec<(String, Option<Node>, usize)> {
-    if let Some(items) = node.as_seq() {
-        return items
-            .iter()
-            .filter_map(|item| {
-                let s = item.as_str()?;
-                Some(match s.split_once('=') {
-                    Some((k, v)) => (
-                        k.trim().to_string(),
-                        Some(Node {
-                            line: item.line,
-                            value: super::yaml::Value::Scalar {
-                                text: v.to_string(),
-                                plain: false,
-                            },
-                        }),
-                        item.line,
-                    ),
-                    None => (s.trim().to_string(), None, item.line),
-                })
-            })
-            .collect();
-    }
-    node.entries()
-        .into_iter()
-        .map(|e| {
-            (
-                e.key.to_string(),
-                (!e.value.is_null()).then(|| e.value.clone()),
-                e.line,
-            )
-        })
-        .collect()
-}
-
-fn environment(svc: &Node, side: &VllmSide, notes: &mut Vec<Note>) -> Env {
-    let mut env = Env::default();
-    let Some(node) = svc.get("environment") else {
-        return env;
-    };
-    for (name, value, line) in env_items(node) {
-        if GPU_VARS.contains(&name.as_str()) {
-            if let Some(v) = value.as_ref().and_then(|v| text(v, notes)) {
-                let ids: Vec<String> = v
-                    .split(',')
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect();
-                if !ids.is_empty() && ids.iter().all(|s| s.chars().all(|c| c.is_ascii_digit())) {
-                    env.gpu_ids.get_or_insert((ids, line));
-                    continue;
-                }
-            }
-            notes.push(Note::new(
-                line,
-                Check::ImportUnmapped,
-                format!("`{name}` is not imported: no GPU ids in its value"),
-            ));
-            continue;
-        }
-        if secrets::is_secret_name(&name) {
-            let (text_value, vars) = match value.as_ref().and_then(Node::as_str).map(interpolate) {
-                Some(Ok(i)) => (i.text, i.vars),
-                _ => (String::new(), Vec::new()),
-            };
-            let source = if value.is_none() {
-                SecretValue::Reference {
-                    var: name.clone(),
-                    default: false,
-                }
-            } else {
-                secrets::classify(&text_value, &vars)
-            };
-            match source {
-                SecretValue::Reference { var, default } => {
-                    if default {
-                        notes.push(Note::new(line, Check::ImportSecret, format!("the default of `${{{var}}}` is a secret value: it is not copied")).help(format!("put the value into .env as {name}")));
-                    }
-                    if name == API_KEY_VAR {
-                        if side.table.contains_key("api_key") {
-                            notes.push(Note::new(line, Check::ImportUnmapped, format!("`{API_KEY_VAR}` is not imported: `--api-key` already sets the key")));
-                        } else {
-                            env.api_key = Some(var);
-                        }
-                        continue;
-                    }
-                    if var != name {
-                        notes.push(Note::new(line, Check::ImportSecret, format!("`{name}` was read from `${{{var}}}`; vprof reads it from {name} in .env")));
-                    }
-                }
-                SecretValue::Literal => notes.push(
-                    Note::new(
-                        line,
-                        Check::ImportSecret,
-                        format!("`{name}` holds a literal secret: it is not copied"),
-                    )
-                    .help(format!("put the value into .env as {name}")),
-                ),
-            }
-            if !env.secrets.contains(&name) {
-                env.secrets.push(name);
-            }
-            continue;
-        }
-        let Some(value) = value else {
-            notes.push(Note::new(
-                line,
-                Check::ImportUnmapped,
-                format!("`{name}` passes the host's value through: a profile cannot express it"),
-            ));
-            continue;
-        };
-        match text(&value, notes) {
-            Some(v) => env.plain.push((name, v)),
-            None => notes.push(Note::new(
-                line,
-                Check::ImportUnmapped,
-                format!(
-                    "`{name}` is not imported: its value depends on a variable with no default"
-                ),
-            )),
-        }
-    }
-    env
 }
 
 fn gpu_ids(

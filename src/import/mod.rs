@@ -5,11 +5,13 @@
 //! yaml          the compose file as a tree whose nodes know their lines (yaml-rust2 events)
 //! interpolate   ${VAR}, ${VAR:-default}, nested defaults: the default becomes the value
 //! command       entrypoint + command → the vLLM arguments (lists, strings, folded blocks,
-//!               sh -c scripts, python -m ...api_server, vllm serve MODEL)
+//!               python -m ...api_server, vllm serve MODEL)
+//! shell         sh -c scripts around vLLM, and `#` comments that swallow flags
 //! args          arguments read as vLLM's parser reads them, through the version's flag table
 //! vllm_args     arguments → [vllm] (typed values, JSON as tables, secrets as references)
 //! migrate       flags the version lost → what replaced them (rope_scaling → hf_overrides)
-//! deploy        image, GPUs, port, volumes, environment → [deploy]
+//! deploy        image, GPUs, port, volumes → [deploy]
+//! environment   environment: GPU variables, secrets as names, plain variables
 //! service       one service → one profile, or why not
 //! partial       settings shared by several imported profiles → a partial `_NAME.toml`
 //! toml_text     the profiles as TOML text
@@ -22,11 +24,13 @@
 mod args;
 mod command;
 mod deploy;
+mod environment;
 mod interpolate;
 mod migrate;
 mod partial;
 mod secrets;
 mod service;
+mod shell;
 mod toml_text;
 mod vllm_args;
 mod yaml;

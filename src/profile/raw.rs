@@ -32,6 +32,9 @@ pub struct Profile {
     /// Model facts for the memory planner, overriding the local Hugging Face cache and the
     /// built-in catalog.
     pub model: Option<ModelTable>,
+    /// The Kubernetes target (`vprof render NAME --target k8s`). With this table the profile is
+    /// also checked for Kubernetes; without `deploy.gpu_ids` it is for Kubernetes only.
+    pub k8s: Option<K8s>,
 }
 
 /// A host inline, or by name.
@@ -217,4 +220,92 @@ pub struct Vllm {
     /// Any other `vllm serve` argument of the target version, by its own name.
     #[serde(flatten)]
     pub other: BTreeMap<String, serde_json::Value>,
+}
+
+/// A Kubernetes resource quantity (`8`, `7500m`, `64Gi`).
+const QUANTITY: &str = r"^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$";
+
+/// How the profile runs on Kubernetes: a Deployment when one node holds TP x PP GPUs, a
+/// LeaderWorkerSet across `TP x PP / gpus_per_node` nodes otherwise.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct K8s {
+    /// Namespace of every rendered object (default: none, so `kubectl apply -n` or the
+    /// context's namespace applies). A DNS-1123 label.
+    pub namespace: Option<String>,
+    /// Labels added to every object and pod, next to the `app.kubernetes.io/*` ones vprof sets.
+    pub labels: Option<BTreeMap<String, String>>,
+    /// Serving replicas: pods of the Deployment, or groups of the LeaderWorkerSet (default 1).
+    #[schemars(range(min = 0, max = 1000))]
+    pub replicas: Option<u32>,
+    /// GPUs of one node (default: `host.gpu_count`, else TP x PP). When TP x PP is larger, the
+    /// server spans TP x PP / gpus_per_node nodes, which must divide exactly.
+    #[schemars(range(min = 1, max = 1024))]
+    pub gpus_per_node: Option<u32>,
+    /// The GPU product as GPU feature discovery labels nodes (`nvidia.com/gpu.product`, e.g.
+    /// "NVIDIA-H100-80GB-HBM3"); without it pods select `nvidia.com/gpu.present: "true"`.
+    pub gpu_product: Option<String>,
+    /// More node labels the pods must match.
+    pub node_selector: Option<BTreeMap<String, String>>,
+    /// Tolerations of the pods (default: `nvidia.com/gpu` Exists NoSchedule; `[]` for none).
+    pub tolerations: Option<Vec<Toleration>>,
+    /// RuntimeClass of the pods (e.g. "nvidia"), for clusters whose default container runtime
+    /// does not expose GPUs (default: none).
+    pub runtime_class_name: Option<String>,
+    /// CPU request of each pod (a Kubernetes quantity: "8", "7500m").
+    #[schemars(regex(pattern = QUANTITY))]
+    pub cpu: Option<String>,
+    /// Memory request of each pod ("64Gi").
+    #[schemars(regex(pattern = QUANTITY))]
+    pub memory: Option<String>,
+    /// Size limit of the memory-backed `/dev/shm` (default: `deploy.shm_size` converted, else
+    /// no limit beyond the pod's memory).
+    #[schemars(regex(pattern = QUANTITY))]
+    pub shm_size: Option<String>,
+    /// An existing PersistentVolumeClaim holding the Hugging Face cache; without it vprof renders
+    /// a claim named `NAME-hf-cache`.
+    pub cache_claim: Option<String>,
+    /// Storage requested by the claim vprof renders (default "200Gi").
+    #[schemars(regex(pattern = QUANTITY))]
+    pub cache_size: Option<String>,
+    /// StorageClass of the claim vprof renders (default: the cluster's default class).
+    pub cache_storage_class: Option<String>,
+    /// The Secret holding the API key and every `deploy.secrets` variable, one key per variable
+    /// name (default: `NAME-secrets`). vprof never renders its values.
+    pub secret_name: Option<String>,
+    /// How long model loading may take (`"20m"`): the startup probe allows it and the
+    /// Deployment's progress deadline exceeds it (default: `deploy.start_period`, else "600s").
+    #[schemars(regex(pattern = r"^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$"))]
+    pub startup_budget: Option<String>,
+}
+
+/// A pod toleration (Kubernetes' own fields).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Toleration {
+    /// The taint key (empty with Exists: every taint).
+    pub key: Option<String>,
+    /// `Exists` or `Equal` (default `Equal`).
+    pub operator: Option<TolerationOperator>,
+    /// The taint value (with `Equal`).
+    pub value: Option<String>,
+    /// `NoSchedule`, `PreferNoSchedule` or `NoExecute` (default: every effect).
+    pub effect: Option<TaintEffect>,
+    /// With `NoExecute`: seconds the pod stays bound after the taint appears.
+    pub toleration_seconds: Option<i64>,
+}
+
+/// How a toleration matches a taint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+pub enum TolerationOperator {
+    Exists,
+    Equal,
+}
+
+/// The effect of a taint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+pub enum TaintEffect {
+    NoSchedule,
+    PreferNoSchedule,
+    NoExecute,
 }

@@ -115,6 +115,20 @@ impl Profile {
             .unwrap_or_else(|| EMPTY.get_or_init(raw::Deploy::default))
     }
 
+    /// The `[k8s]` table (empty when the profile has none).
+    pub fn k8s(&self) -> &raw::K8s {
+        static EMPTY: std::sync::OnceLock<raw::K8s> = std::sync::OnceLock::new();
+        self.raw
+            .k8s
+            .as_ref()
+            .unwrap_or_else(|| EMPTY.get_or_init(raw::K8s::default))
+    }
+
+    /// Whether the profile is for Kubernetes only: a `[k8s]` table and no `deploy.gpu_ids`.
+    pub fn k8s_only(&self) -> bool {
+        self.raw.k8s.is_some() && self.deploy().gpu_ids.is_none()
+    }
+
     pub fn port(&self) -> u32 {
         self.deploy().port.unwrap_or(DEFAULT_PORT)
     }
@@ -201,7 +215,9 @@ pub fn build(
             "e.g. model = \"Qwen/Qwen3-8B\" in [vllm]",
         ),
         (
-            gpu_ids.is_none(),
+            // A profile with a `[k8s]` table and no GPU ids is for Kubernetes only: pods
+            // get a GPU count.
+            gpu_ids.is_none() && raw.k8s.is_none(),
             "deploy.gpu_ids",
             "e.g. gpu_ids = [\"0\", \"1\"] in [deploy]: one id per GPU, TP x PP in all",
         ),
@@ -217,9 +233,10 @@ pub fn build(
         ));
         None
     });
-    let (Some(image), Some(model), Some(gpu_ids)) = (image, model, gpu_ids) else {
+    let (Some(image), Some(model)) = (image, model) else {
         return None;
     };
+    let gpu_ids = gpu_ids.unwrap_or_default();
     let target = target(
         &image,
         deploy.vllm_version.as_deref(),

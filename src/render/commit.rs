@@ -167,7 +167,7 @@ fn set_mode(path: &Path, kind: Kind) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let mode = match kind {
         Kind::Env => 0o600,
-        Kind::Compose => 0o644,
+        Kind::Compose | Kind::Manifest => 0o644,
     };
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
 }

@@ -63,7 +63,9 @@ fn api_key_var(profile: &Profile) -> Result<Option<String>, Error> {
     }
 }
 
-fn environment(profile: &Profile) -> Result<Vec<EnvVar>, Error> {
+/// The container's environment: `deploy.env`, then the secrets (`deploy.secrets`, the API key)
+/// as references by variable name.
+pub fn environment(profile: &Profile) -> Result<Vec<EnvVar>, Error> {
     let api_key = api_key_var(profile)?;
     container_env(profile, api_key).map_err(|name| {
         render_error(

@@ -15,7 +15,7 @@ const RESET: &str = "\x1b[0m";
 pub fn shown(kind: Kind, text: &str) -> String {
     match kind {
         Kind::Env => dotenv::masked(text),
-        Kind::Compose => text.to_string(),
+        Kind::Compose | Kind::Manifest => text.to_string(),
     }
 }
 

@@ -62,7 +62,7 @@ pub fn refusal(kind: Kind, old: &str) -> Option<&'static str> {
         return Some("its vprof header was edited by hand (a line inserted there would be lost)");
     }
     let hashed = match kind {
-        Kind::Compose => body.to_string(),
+        Kind::Compose | Kind::Manifest => body.to_string(),
         Kind::Env => return None,
     };
     (hash != sha256_hex(&hashed)).then_some("it was edited by hand since vprof generated it")

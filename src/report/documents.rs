@@ -151,8 +151,13 @@ pub struct PlanReport {
 pub struct DiffReport {
     pub a: String,
     pub b: String,
+    /// The render target of each side (`compose` or `k8s`; `--target`, `--b-target`).
+    pub a_target: String,
+    pub b_target: String,
     pub keys: Vec<KeyDiff>,
-    /// Unified diff of the rendered bodies.
+    /// Unified diff of the vLLM arguments each side's target runs, one argument per line.
+    pub args_diff: String,
+    /// Unified diff of the rendered bodies (empty when the targets differ).
     pub compose_diff: String,
     pub findings: Vec<Finding>,
 }

@@ -31,6 +31,10 @@ fn ceiling(profile: &Profile, project: &Project, diags: &mut Diagnostics) {
 }
 
 fn parallelism(profile: &Profile, diags: &mut Diagnostics) {
+    // A Kubernetes-only profile has no GPU ids: pods get a GPU count (see rules::k8s).
+    if profile.k8s_only() {
+        return;
+    }
     let tp = profile.tensor_parallel_size;
     let pp = profile.pipeline_parallel_size;
     let ids = &profile.gpu_ids;

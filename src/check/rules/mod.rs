@@ -3,6 +3,7 @@
 pub mod env;
 pub mod gpu;
 pub mod image;
+pub mod k8s;
 pub mod model_fit;
 pub mod secrets;
 pub mod shared;

@@ -35,6 +35,22 @@ pub fn max_model_len(profile: &Profile, facts: &ModelFacts) -> u64 {
     }
 }
 
+/// The GPUs a plan lists: the profile's ids; for a Kubernetes-only profile, the GPUs of its
+/// pod (`"0"`, `"1"`, ...) or of every node of a group (`"node-0/0"`, ..., `"node-1/7"`).
+pub fn plan_gpu_ids(profile: &Profile) -> Vec<String> {
+    use crate::render::k8s::layout;
+    if !profile.k8s_only() {
+        return profile.gpu_ids.clone();
+    }
+    match layout::layout(profile) {
+        Ok(l) if l.multi_node() => (0..l.nodes)
+            .flat_map(|n| (0..l.gpus_per_pod).map(move |g| format!("node-{n}/{g}")))
+            .collect(),
+        Ok(l) => (0..l.gpus_per_pod).map(|g| g.to_string()).collect(),
+        Err(_) => (0..layout::world(profile)).map(|g| g.to_string()).collect(),
+    }
+}
+
 /// The planner's input, or what is missing to build it.
 pub fn plan_input(profile: &Profile, facts: &ModelFacts) -> Result<PlanInput, String> {
     let host = profile
@@ -57,7 +73,7 @@ pub fn plan_input(profile: &Profile, facts: &ModelFacts) -> Result<PlanInput, St
         .unwrap_or(DEFAULT_BLOCK_SIZE);
     let flag = |key: &str| v.other.get(key).and_then(serde_json::Value::as_bool) == Some(true);
     Ok(PlanInput {
-        gpu_ids: profile.gpu_ids.clone(),
+        gpu_ids: plan_gpu_ids(profile),
         gpu_total_gib: total,
         gpu_name: host.gpu_name.clone(),
         gpu_memory_utilization: profile.gpu_memory_fraction(),
