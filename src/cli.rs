@@ -14,9 +14,16 @@ pub use crate::render::Target;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// Output format of findings and reports.
+    /// Output format: human, json (one document), sarif (SARIF 2.1.0 for code scanning) or
+    /// github (workflow annotations).
     #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Print only findings and errors (no summaries, tables or diffs).
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+    /// When to colour: auto (a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, global = true, value_enum, default_value_t = crate::output::ColorChoice::Auto)]
+    pub color: crate::output::ColorChoice,
 }
 
 pub use crate::report::Format;

@@ -11,15 +11,38 @@ pub struct Printer {
     pub color_stdout: bool,
     pub color_stderr: bool,
     pub interactive: bool,
+    /// `--quiet`: only findings and errors.
+    pub quiet: bool,
+}
+
+/// `--color`: when to colour the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set.
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
 impl Printer {
     pub fn from_env() -> Printer {
+        Printer::new(ColorChoice::Auto, false)
+    }
+
+    /// `--color` and `--quiet`; `auto` colours a terminal unless `NO_COLOR` is set.
+    pub fn new(color: ColorChoice, quiet: bool) -> Printer {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let on = |terminal: bool| match color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => !no_color && terminal,
+        };
         Printer {
-            color_stdout: !no_color && std::io::stdout().is_terminal(),
-            color_stderr: !no_color && std::io::stderr().is_terminal(),
+            color_stdout: on(std::io::stdout().is_terminal()),
+            color_stderr: on(std::io::stderr().is_terminal()),
             interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
+            quiet,
         }
     }
 

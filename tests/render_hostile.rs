@@ -133,3 +133,17 @@ fn a_line_inserted_into_the_header_is_a_hand_edit() {
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), edited);
 }
+
+/// Found by fuzz/render_roundtrip: a `deploy.env` name of 1,046 characters rendered a YAML
+/// key longer than YAML's 1,024-character limit for implicit keys (compose.yaml did not
+/// parse). Names are environment variable names of at most 256 characters.
+#[test]
+fn env_names_are_names_yaml_can_hold() {
+    let long = "A".repeat(1046);
+    refused(
+        &format!("[deploy]\nenv = {{ \"{long}\" = \"x\" }}\n"),
+        "deploy.env",
+    );
+    refused("[deploy]\nenv = { \"a b\" = \"x\" }\n", "deploy.env");
+    refused("[deploy]\nenv = { \"\" = \"x\" }\n", "deploy.env");
+}

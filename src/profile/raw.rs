@@ -104,7 +104,9 @@ pub struct Deploy {
     pub hf_cache: Option<String>,
     /// Names of environment variables holding secrets (values live in .env, never here).
     pub secrets: Option<Vec<SecretName>>,
-    /// Plain environment variables for the container.
+    /// Plain environment variables for the container; names are environment variable names
+    /// of at most 256 characters (a YAML key longer than 1024 is not valid YAML).
+    #[schemars(extend("propertyNames" = {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "maxLength": 256}))]
     pub env: Option<BTreeMap<String, String>>,
     /// Extra volumes in compose short syntax (`./data:/data:ro`): a source, an absolute target
     /// and an optional mode. A relative source is relative to the project root (vprof rewrites

@@ -92,6 +92,13 @@ pub fn container_env(profile: &Profile, api_key: Option<String>) -> Result<Vec<E
         Ok(())
     };
     for (name, value) in deploy.env.iter().flatten() {
+        // The schema says so too; rendering never writes a key YAML or compose would misread.
+        if !super::is_env_name(name) || name.len() > 256 {
+            return Err(format!(
+                "deploy.env: `{}` is not an environment variable name",
+                crate::profile::name::shown(name)
+            ));
+        }
         add(EnvVar {
             name: name.clone(),
             value: value.clone(),

@@ -7,6 +7,7 @@
 //! A new format (SARIF, GitHub annotations) is a new [`Format`] variant and one arm in
 //! [`emit`].
 
+pub mod ci;
 pub mod documents;
 mod finding;
 pub mod table;
@@ -29,6 +30,10 @@ use crate::pipeline::Pipeline;
 pub enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0 on stdout (GitHub code scanning): the findings only.
+    Sarif,
+    /// GitHub Actions annotations on stdout (`::error file=...::...`), human text on stderr.
+    Github,
 }
 
 /// What a command hands back: its document, its human text, the findings and the outcome.
@@ -130,6 +135,23 @@ fn to_value<T: Serialize>(doc: &T) -> serde_json::Value {
 pub fn emit(printer: &Printer, format: Format, report: &Report) -> Outcome {
     match format {
         Format::Json => printer.out(&json_text(&report.doc)),
+        Format::Sarif => printer.out(&json_text(&ci::sarif(&report.findings, &report.sources))),
+        Format::Github => {
+            printer.out(&ci::github(&report.findings, &report.sources));
+            if !printer.quiet {
+                printer.err(&report.lead);
+                printer.err(&report.stdout);
+                printer.err(&report.notes);
+            }
+        }
+        Format::Human if printer.quiet => {
+            // Only what is wrong: the findings (and an error's message, printed elsewhere).
+            printer.err(&diagnostics::render_human(
+                report.findings.iter(),
+                &report.sources,
+                printer.color_stderr,
+            ));
+        }
         Format::Human => {
             printer.err(&report.lead);
             printer.err(&diagnostics::render_human(
@@ -159,6 +181,12 @@ pub fn emit(printer: &Printer, format: Format, report: &Report) -> Outcome {
 
 /// A usage or I/O error (exit 2): the message on stderr; in JSON also a document on stdout.
 pub fn emit_error(printer: &Printer, format: Format, message: &str) -> Outcome {
+    if format == Format::Sarif {
+        printer.out(&json_text(&ci::sarif(
+            &Diagnostics::default(),
+            &SourceMap::default(),
+        )));
+    }
     if format == Format::Json {
         let doc = documents::ErrorReport {
             error: message.to_string(),
