@@ -11,6 +11,7 @@
 //! check::rules       semantic checks against vllm:: flag tables and model:: facts
 //! render             minijinja templates → compose.yaml and .env (deterministic)
 //! write              diff preview, --check drift, atomic writes that never lose a file
+//! report             one Report per command → human text, or one JSON document (findings inside)
 //! ```
 //!
 //! `pipeline` runs the stages from `load` to `check::rules` for every command and test
