@@ -48,11 +48,15 @@ pub enum Error {
 
 fn commit_status(written: &[PathBuf], old: &[PathBuf]) -> String {
     let list = |paths: &[PathBuf]| {
-        paths
+        let mut shown: Vec<String> = paths
             .iter()
+            .take(10)
             .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
+            .collect();
+        if paths.len() > 10 {
+            shown.push(format!("and {} more", paths.len() - 10));
+        }
+        shown.join(", ")
     };
     match (written.is_empty(), old.is_empty()) {
         (true, _) => format!("nothing was written: {} unchanged", list(old)),

@@ -47,13 +47,16 @@ pub fn run(ctx: &Context, names: &[String], opts: &Options) -> Result<Report, Er
     let mut fixes: Vec<String> = Vec::new();
     // Held from reading the old `.env` until the last rename: concurrent renders of one
     // directory run one after the other, and none loses a value another kept.
+    // With many output directories (`--all` without --out) each is locked only while it is
+    // written, one at a time: holding 10,000 locks would exhaust the open-file limit.
     let writing = !opts.check && !opts.dry_run;
+    let single = groups.len() == 1;
     let mut locks = Vec::new();
     for (group, dir, fix) in groups {
-        if writing {
+        if writing && single {
             locks.push(commit::lock_exclusive(&dir)?);
             commit::remove_stale(&dir);
-        } else if let Some(lock) = commit::lock_shared(&dir) {
+        } else if single && let Some(lock) = commit::lock_shared(&dir) {
             locks.push(lock);
         }
         let files = match opts.target {
@@ -164,7 +167,7 @@ fn finish(
         if ask && !opts.dry_run && ctx.format == Format::Human {
             ctx.printer.out(&std::mem::take(&mut stdout));
         }
-        let (notes, written) = write_planned(ctx, opts, &planned, ask)?;
+        let (notes, written) = write_planned(ctx, opts, &planned, ask, !locks.is_empty())?;
         if writing {
             make_env_private(&planned)?;
         }
@@ -260,6 +263,7 @@ fn write_planned(
     opts: &Options,
     planned: &[Planned],
     ask: bool,
+    locked: bool,
 ) -> Result<(String, Vec<PathBuf>), Error> {
     let mut notes = String::new();
     let refused: Vec<(&Planned, &str)> = planned
@@ -293,7 +297,11 @@ fn write_planned(
     if ask && !ctx.printer.confirm("Write these changes?") {
         return Ok((String::from("nothing written\n"), Vec::new()));
     }
-    let written = write::write_all_locked(planned)?;
+    let written = if locked {
+        write::write_all_locked(planned)?
+    } else {
+        write::write_all(planned)?
+    };
     for p in planned {
         let path = shown(ctx, &p.file.path);
         if written.contains(&p.file.path) {

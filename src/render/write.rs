@@ -96,17 +96,34 @@ pub fn refused_error(shown_path: &str, reason: &str) -> Error {
 /// Write every changed file, one output directory at a time, each directory as one unit
 /// under its lock (see [`super::commit`]); returns the paths written.
 pub fn write_all(planned: &[Planned]) -> Result<Vec<PathBuf>, Error> {
-    let mut dirs: Vec<PathBuf> = planned
-        .iter()
-        .filter_map(|p| p.file.path.parent().map(Path::to_path_buf))
-        .collect();
-    dirs.dedup();
-    let mut locks = Vec::new();
-    for dir in &dirs {
-        locks.push(commit::lock_exclusive(dir)?);
-        commit::remove_stale(dir);
+    let mut written = Vec::new();
+    for dir in output_dirs(planned) {
+        // One directory at a time: its lock and temporary files are released before the
+        // next, so 10,000 output directories need 3 open files, not 30,000.
+        let _lock = commit::lock_exclusive(&dir)?;
+        commit::remove_stale(&dir);
+        let here: Vec<Planned> = planned
+            .iter()
+            .filter(|p| p.file.path.parent() == Some(dir.as_path()))
+            .cloned()
+            .collect();
+        written.extend(write_all_locked(&here)?);
     }
-    write_all_locked(planned)
+    Ok(written)
+}
+
+/// The output directories of `planned`, in order, each once.
+fn output_dirs(planned: &[Planned]) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for p in planned {
+        if let Some(dir) = p.file.path.parent()
+            && seen.insert(dir.to_path_buf())
+        {
+            dirs.push(dir.to_path_buf());
+        }
+    }
+    dirs
 }
 
 /// [`write_all`] for a caller that already holds the lock of every output directory.
