@@ -1,14 +1,15 @@
 //! `vprof completions`: each script is what its shell reads (bash parses it), names every
 //! command, and the man page is roff with every command.
 
+mod support;
+
 use std::process::Command;
 
+use support::hermetic::Hermetic;
+
 fn completions(shell: &str) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_vprof"))
-        .args(["completions", shell])
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let home = Hermetic::new();
+    let out = home.run(home.dir.path(), &["completions", shell]);
     assert_eq!(out.status.code(), Some(0), "{shell}");
     String::from_utf8(out.stdout).unwrap()
 }
