@@ -28,6 +28,16 @@ pub struct Cli {
 
 pub use crate::report::Format;
 
+/// What `vprof completions` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    /// A roff man page (`man ./vprof.1`).
+    Man,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check profiles: schema, vLLM flags of the target version, GPUs, secrets, images.
@@ -224,6 +234,15 @@ pub enum Command {
     Doctor {
         /// The profile (name or path).
         name: String,
+    },
+    /// Print shell completions (bash, zsh, fish) or the man page (man).
+    #[command(
+        after_help = "Examples:\n  vprof completions bash > ~/.local/share/bash-completion/completions/vprof\n  vprof completions zsh > ~/.zfunc/_vprof\n  vprof completions fish > ~/.config/fish/completions/vprof.fish\n  vprof completions man > vprof.1"
+    )]
+    Completions {
+        /// bash, zsh, fish, or man for a roff man page.
+        #[arg(value_enum)]
+        shell: Shell,
     },
     /// Print the JSON Schema of the profile format (or of every command's JSON output).
     #[command(

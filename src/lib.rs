@@ -133,6 +133,7 @@ pub fn run(cli: Cli) -> Outcome {
             },
         ),
         Command::Init { dir } => commands::init::run(&ctx, dir),
+        Command::Completions { shell } => commands::completions::run(*shell),
         Command::Doctor { name } => commands::doctor::run(&ctx, name),
         Command::Render {
             names,

@@ -188,6 +188,7 @@ fn vprof(root: &Path, args: &[&str]) -> Output {
         .env("XDG_CACHE_HOME", home.join("cache"))
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_DATA_HOME", home.join("data"))
         .env("NO_COLOR", "1")
         .env_remove("HTTP_PROXY")
         .env_remove("http_proxy")

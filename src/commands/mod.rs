@@ -3,6 +3,7 @@
 //! they share.
 
 pub mod bench;
+pub mod completions;
 pub mod diff;
 pub mod doctor;
 pub mod import;
