@@ -81,82 +81,15 @@ pub fn run(cli: Cli) -> Outcome {
             target,
             b_target,
         } => commands::diff::run(&ctx, a, b, *target, b_target.unwrap_or(*target)),
-        Command::Import {
-            files,
-            service,
-            out,
-            dry_run,
-            yes,
-            force,
-        } => commands::import::run(
-            &ctx,
-            files,
-            &commands::import::Options {
-                service: service.clone(),
-                out: out.clone(),
-                dry_run: *dry_run,
-                yes: *yes,
-                force: *force,
-            },
-        ),
+        Command::Import(args) => commands::import::run(&ctx, args),
         Command::Verify { name, url, timeout } => {
             commands::verify::run(&ctx, name, url.as_deref(), *timeout)
         }
-        Command::Bench { compare, .. } if !compare.is_empty() => {
-            commands::bench::run_compare(&ctx, compare)
-        }
-        Command::Bench {
-            name,
-            url,
-            pairs,
-            prefix_tokens,
-            max_tokens,
-            wait,
-            timeout,
-            seed,
-            save,
-            ..
-        } => commands::bench::run(
-            &ctx,
-            name.as_deref().unwrap_or_default(),
-            &commands::bench::Options {
-                url: url.clone(),
-                plan: bench::Plan {
-                    pairs: *pairs,
-                    prefix_tokens: *prefix_tokens as usize,
-                    max_tokens: *max_tokens,
-                    seed: seed.unwrap_or_else(bench::clock_seed),
-                },
-                wait: *wait,
-                timeout: *timeout,
-                save: save.clone(),
-            },
-        ),
+        Command::Bench(args) => commands::bench::dispatch(&ctx, args),
         Command::Init { dir } => commands::init::run(&ctx, dir),
         Command::Completions { shell } => commands::completions::run(*shell),
         Command::Doctor { name } => commands::doctor::run(&ctx, name),
-        Command::Render {
-            names,
-            out,
-            check,
-            dry_run,
-            yes,
-            force,
-            all,
-            target,
-        } => commands::render::run(
-            &ctx,
-            names,
-            &commands::render::Options {
-                out: out.clone(),
-                check: *check,
-                dry_run: *dry_run,
-                yes: *yes,
-                force: *force,
-                all: *all,
-                target: *target,
-            },
-        ),
+        Command::Render(args) => commands::render::run(&ctx, args),
     };
     match result {
         Ok(report) => report::emit(&printer, cli.format, &report),

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use super::{Context, shown};
 use crate::bench::{self, BenchResult, Plan, compare};
+use crate::cli::BenchArgs;
 use crate::error::Error;
 use crate::report::documents::{BenchCompareReport, BenchReport};
 use crate::report::{Align, Report, Table};
@@ -21,6 +22,35 @@ pub struct Options {
     /// Seconds one request may take.
     pub timeout: u64,
     pub save: Option<PathBuf>,
+}
+
+impl From<&BenchArgs> for Options {
+    fn from(args: &BenchArgs) -> Options {
+        Options {
+            url: args.url.clone(),
+            plan: Plan {
+                pairs: args.pairs,
+                prefix_tokens: args.prefix_tokens as usize,
+                max_tokens: args.max_tokens,
+                seed: args.seed.unwrap_or_else(bench::clock_seed),
+            },
+            wait: args.wait,
+            timeout: args.timeout,
+            save: args.save.clone(),
+        }
+    }
+}
+
+/// `vprof bench`: measure a running server, or with `--compare` tabulate saved runs.
+pub fn dispatch(ctx: &Context, args: &BenchArgs) -> Result<Report, Error> {
+    if !args.compare.is_empty() {
+        return run_compare(ctx, &args.compare);
+    }
+    run(
+        ctx,
+        args.name.as_deref().unwrap_or_default(),
+        &Options::from(args),
+    )
 }
 
 fn ms(v: Option<f64>) -> String {

@@ -25,15 +25,8 @@ use crate::report::documents::{ImportReport, ImportedFile, ImportedProfile, Othe
 /// Compose files larger than this are refused.
 const MAX_COMPOSE_BYTES: u64 = 4 << 20;
 
-/// The flags of `vprof import`.
-#[derive(Debug, Clone, Default)]
-pub struct Options {
-    pub service: Option<String>,
-    pub out: Option<PathBuf>,
-    pub dry_run: bool,
-    pub yes: bool,
-    pub force: bool,
-}
+/// The flags of `vprof import` are its command-line arguments.
+pub use crate::cli::ImportArgs as Options;
 
 fn read_input(ctx: &Context, path: &Path) -> Result<Input, Error> {
     let abs = ctx.cwd.join(path);
@@ -90,7 +83,8 @@ fn to_diagnostic(note: &Note, file: usize, text: &str) -> Diagnostic {
     d
 }
 
-pub fn run(ctx: &Context, files: &[PathBuf], opts: &Options) -> Result<Report, Error> {
+pub fn run(ctx: &Context, opts: &Options) -> Result<Report, Error> {
+    let files = &opts.files;
     let mut session = super::open(ctx)?;
     let inputs: Vec<Input> = files
         .iter()

@@ -18,21 +18,12 @@ use crate::render::{self, ENV_FILE, Kind, Target as RenderTarget, commit, diff};
 use crate::report::Report;
 use crate::report::documents::{RenderReport, RenderedFile};
 
-/// The flags of `vprof render`.
-#[derive(Debug, Clone, Default)]
-pub struct Options {
-    pub out: Option<PathBuf>,
-    pub check: bool,
-    pub dry_run: bool,
-    pub yes: bool,
-    pub force: bool,
-    pub all: bool,
-    pub target: RenderTarget,
-}
+/// The flags of `vprof render` are its command-line arguments.
+pub use crate::cli::RenderArgs as Options;
 
-pub fn run(ctx: &Context, names: &[String], opts: &Options) -> Result<Report, Error> {
+pub fn run(ctx: &Context, opts: &Options) -> Result<Report, Error> {
     let mut run = super::open(ctx)?;
-    let names = names_to_render(ctx, &run, names, opts)?;
+    let names = names_to_render(ctx, &run, &opts.names, opts)?;
     // Compose with --out: the profiles run together on one host, one compose file, checked
     // together. Otherwise each profile renders into its own directory (k8s: deploy/NAME/k8s).
     let together = opts.out.is_some() && opts.target == RenderTarget::Compose;

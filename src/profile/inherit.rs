@@ -17,6 +17,16 @@ use crate::project::Project;
 /// Longest `extends` chain accepted; deeper chains are almost certainly a mistake.
 const MAX_CHAIN: usize = 32;
 
+/// What one link of an `extends` chain leads to.
+enum Parent {
+    /// No `extends`: the root of the chain.
+    None,
+    /// The next file of the chain.
+    File(PathBuf),
+    /// The chain is broken; the finding has been pushed.
+    Broken,
+}
+
 /// A parsed, schema-checked file.
 #[derive(Debug, Clone)]
 struct Parsed {
@@ -112,87 +122,9 @@ impl<'p> Loader<'p> {
         if !self.name_ok(path) {
             return Ok(None);
         }
-        let Some(leaf) = self.parse_file(path, SchemaKind::Profile)? else {
+        let Some(chain) = self.extends_chain(path)? else {
             return Ok(None);
         };
-        let mut chain = vec![(path.to_path_buf(), leaf)];
-        let mut valid = chain[0].1.valid;
-        loop {
-            let (current_path, current) = &chain[chain.len() - 1];
-            let Some(ext) = current.node.get("extends") else {
-                break;
-            };
-            let Some(parent_name) = ext.as_str() else {
-                break;
-            };
-            if let Some(reason) = name::invalid(parent_name) {
-                // Never joined to a path, so never read: `../../outside/x` stays outside.
-                self.diags.push(
-                    Diagnostic::new(
-                        Check::Extends,
-                        format!(
-                            "`extends` must name a profile in the same directory; `{}` is not a profile name: {reason}",
-                            name::shown(parent_name)
-                        ),
-                    )
-                    .at(ext.origin.value_label("not a profile name"))
-                    .with_help(name::NAME_RULE),
-                );
-                return Ok(None);
-            }
-            let dir = current_path.parent().unwrap_or(Path::new("."));
-            let parent_path = dir.join(format!("{parent_name}.toml"));
-            if let Some(pos) = chain.iter().position(|(p, _)| *p == parent_path) {
-                let mut names: Vec<String> = chain[pos..].iter().map(|(p, _)| stem(p)).collect();
-                names.push(stem(&parent_path));
-                self.diags.push(
-                    Diagnostic::new(
-                        Check::Extends,
-                        format!("`extends` forms a cycle: {}", names.join(" → ")),
-                    )
-                    .at(ext.origin.value_label("this closes the cycle"))
-                    .with_help("remove `extends` from one of these profiles"),
-                );
-                return Ok(None);
-            }
-            if chain.len() >= MAX_CHAIN {
-                self.diags.push(
-                    Diagnostic::new(
-                        Check::Extends,
-                        format!("`extends` chain longer than {MAX_CHAIN} profiles"),
-                    )
-                    .at(ext.origin.value_label("chain continues here")),
-                );
-                return Ok(None);
-            }
-            if !parent_path.is_file() {
-                let mut names: Vec<String> = chain.iter().map(|(p, _)| stem(p)).collect();
-                names.push(parent_name.to_string());
-                let mut d = Diagnostic::new(
-                    Check::Extends,
-                    format!(
-                        "`extends` names a missing profile: {} ({} does not exist)",
-                        names.join(" → "),
-                        crate::paths::display(&parent_path, self.cwd)
-                    ),
-                )
-                .at(ext.origin.value_label("no such profile"));
-                let siblings = profile_stems(dir);
-                if let Some(s) = did_you_mean(parent_name, siblings.iter().map(String::as_str)) {
-                    d = d.with_help(format!("did you mean `{s}`?"));
-                }
-                self.diags.push(d);
-                return Ok(None);
-            }
-            let Some(parent) = self.parse_file(&parent_path, SchemaKind::Profile)? else {
-                return Ok(None);
-            };
-            valid &= parent.valid;
-            chain.push((parent_path, parent));
-        }
-        if !valid {
-            return Ok(None);
-        }
         // Merge from the root of the chain down to the leaf.
         let mut iter = chain.iter().rev();
         let Some((_, root)) = iter.next() else {
@@ -214,6 +146,91 @@ impl<'p> Loader<'p> {
             self.project,
             self.diags,
         ))
+    }
+
+    /// The profile at `path` followed by each file it extends, leaf first; `None` when a file
+    /// of the chain is invalid or the chain is broken (its findings are in `self.diags`).
+    fn extends_chain(&mut self, path: &Path) -> Result<Option<Vec<(PathBuf, Parsed)>>, Error> {
+        let Some(leaf) = self.parse_file(path, SchemaKind::Profile)? else {
+            return Ok(None);
+        };
+        let mut valid = leaf.valid;
+        let mut chain = vec![(path.to_path_buf(), leaf)];
+        loop {
+            let parent_path = match self.parent_of(&chain) {
+                Parent::None => break,
+                Parent::Broken => return Ok(None),
+                Parent::File(parent_path) => parent_path,
+            };
+            let Some(parent) = self.parse_file(&parent_path, SchemaKind::Profile)? else {
+                return Ok(None);
+            };
+            valid &= parent.valid;
+            chain.push((parent_path, parent));
+        }
+        Ok(valid.then_some(chain))
+    }
+
+    /// The file the last profile of `chain` extends. A bad name, a cycle, an over-long chain
+    /// or a missing parent is a finding (pushed here) and breaks the chain.
+    fn parent_of(&mut self, chain: &[(PathBuf, Parsed)]) -> Parent {
+        let (current_path, current) = &chain[chain.len() - 1];
+        let Some(ext) = current.node.get("extends") else {
+            return Parent::None;
+        };
+        let Some(parent_name) = ext.as_str() else {
+            return Parent::None;
+        };
+        let dir = current_path.parent().unwrap_or(Path::new("."));
+        let parent_path = dir.join(format!("{parent_name}.toml"));
+        let finding = if let Some(reason) = name::invalid(parent_name) {
+            // Never joined to a path that is read, so `../../outside/x` stays outside.
+            Diagnostic::new(
+                Check::Extends,
+                format!(
+                    "`extends` must name a profile in the same directory; `{}` is not a profile name: {reason}",
+                    name::shown(parent_name)
+                ),
+            )
+            .at(ext.origin.value_label("not a profile name"))
+            .with_help(name::NAME_RULE)
+        } else if let Some(pos) = chain.iter().position(|(p, _)| *p == parent_path) {
+            let mut names: Vec<String> = chain[pos..].iter().map(|(p, _)| stem(p)).collect();
+            names.push(stem(&parent_path));
+            Diagnostic::new(
+                Check::Extends,
+                format!("`extends` forms a cycle: {}", names.join(" → ")),
+            )
+            .at(ext.origin.value_label("this closes the cycle"))
+            .with_help("remove `extends` from one of these profiles")
+        } else if chain.len() >= MAX_CHAIN {
+            Diagnostic::new(
+                Check::Extends,
+                format!("`extends` chain longer than {MAX_CHAIN} profiles"),
+            )
+            .at(ext.origin.value_label("chain continues here"))
+        } else if !parent_path.is_file() {
+            let mut names: Vec<String> = chain.iter().map(|(p, _)| stem(p)).collect();
+            names.push(parent_name.to_string());
+            let d = Diagnostic::new(
+                Check::Extends,
+                format!(
+                    "`extends` names a missing profile: {} ({} does not exist)",
+                    names.join(" → "),
+                    crate::paths::display(&parent_path, self.cwd)
+                ),
+            )
+            .at(ext.origin.value_label("no such profile"));
+            let siblings = profile_stems(dir);
+            match did_you_mean(parent_name, siblings.iter().map(String::as_str)) {
+                Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                None => d,
+            }
+        } else {
+            return Parent::File(parent_path);
+        };
+        self.diags.push(finding);
+        Parent::Broken
     }
 
     /// Replace `host = "NAME"` by the table of `hosts/NAME.toml` (keeping that file's spans).
