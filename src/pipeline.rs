@@ -368,10 +368,13 @@ impl Pipeline {
     /// dropping exact duplicates (one finding reached through two profiles sharing a partial).
     pub fn absorb(&mut self, raw: Diagnostics) {
         // A secret found in a file is hidden from every snippet of that file.
-        for d in raw
-            .iter()
-            .filter(|d| d.check == crate::diagnostics::Check::InlineSecret)
-        {
+        for d in raw.iter().filter(|d| {
+            matches!(
+                d.check,
+                crate::diagnostics::Check::InlineSecret
+                    | crate::diagnostics::Check::ApiKeyReference
+            )
+        }) {
             if let Some(label) = &d.primary {
                 self.sources.redact(label.file, label.span.clone());
             }

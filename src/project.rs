@@ -246,6 +246,13 @@ fn check_level(name: &str, level: &str, here: Label) -> Result<(Check, Level), B
             ),
         )
         .at(here))),
+        (Some(Check::ApiKeyReference), _) => Err(Box::new(Diagnostic::new(
+            Check::Schema,
+            format!(
+                "the level of `{name}` cannot be changed: a profile it finds cannot be rendered"
+            ),
+        )
+        .at(here))),
         (Some(check), Some(level)) => Ok((check, level)),
         (None, _) => {
             let d = Diagnostic::new(Check::Schema, format!("unknown check `{name}`")).at(here);

@@ -76,6 +76,7 @@ checks! {
     VllmArgValue => "vllm-arg-value", Error, "a [vllm] value of the wrong type, not among the choices, or unknown to vLLM's registries";
     DeprecatedVllmArg => "deprecated-vllm-arg", Warning, "a [vllm] key that the target vLLM version marks as deprecated";
     InlineSecret => "inline-secret", Error, "a secret value written into a profile";
+    ApiKeyReference => "api-key-reference", Error, "vllm.api_key written as a value: it reaches vLLM only through an environment reference, so the profile cannot render";
     UnpinnedImage => "unpinned-image", Warning, "an image with a `latest`, `nightly` or missing tag";
     VllmVersion => "vllm-version", Error, "the vLLM version (image tag or vllm_version) has no flag table, is not said, or is said twice differently";
     VllmTableFallback => "vllm-table-fallback", Note, "a vLLM patch release without a table of its own is checked with its minor release's table";

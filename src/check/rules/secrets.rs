@@ -26,11 +26,14 @@ const PREFIXES: &[&str] = &[
 pub fn check(profile: &Profile, diags: &mut Diagnostics) {
     if let Some(Secret::Literal(_)) = &profile.vllm().api_key {
         diags.push(
-            Diagnostic::new(Check::InlineSecret, "api_key is written into the profile")
-                .at(profile
-                    .origin("vllm.api_key")
-                    .value_label("secret value in a committed file (hidden)"))
-                .with_help("write api_key = { env = \"VLLM_API_KEY\" } and put the value in .env"),
+            Diagnostic::new(
+                Check::ApiKeyReference,
+                "api_key is written into the profile",
+            )
+            .at(profile
+                .origin("vllm.api_key")
+                .value_label("secret value in a committed file (hidden)"))
+            .with_help("write api_key = { env = \"VLLM_API_KEY\" } and put the value in .env"),
         );
     }
     let mut strings = Vec::new();
