@@ -3,7 +3,7 @@
 
 Run with the python of a venv that has vLLM installed (tools/vllm/make-venv.sh; no GPU):
 
-    check_commands.py COMPOSE.yaml SHOW.json [COMPOSE.yaml SHOW.json ...]
+    check_commands.py RENDERED.yaml SHOW.json [RENDERED.yaml SHOW.json ...]
 
 COMPOSE.yaml is what `vprof render` wrote for one profile, SHOW.json what
 `vprof show NAME --format json` printed for it. The service's `command:` is given to the
@@ -65,12 +65,50 @@ def contains(parsed, expected):
     return parsed == expected
 
 
-def check(top, serve, compose_path, show_path):
+# What the LeaderWorkerSet controller injects and kubelet expands in `$(VAR)` references of a
+# container's args (values for one worker of a two-node group; any valid value parses alike).
+LWS_EXPANSIONS = {
+    "$(LWS_LEADER_ADDRESS)": "leader-0.llm.svc.cluster.local",
+    "$(LWS_WORKER_INDEX)": "1",
+    "$(LWS_GROUP_SIZE)": "2",
+}
+
+
+def commands_of(path):
+    """The vLLM argument lists of a rendered file: the compose service's `command`, or the
+    `args` of every vLLM container of a Deployment or LeaderWorkerSet (leader and worker)."""
+    doc = yaml.safe_load(open(path))
+    if "services" in doc:
+        (service,) = doc["services"].values()
+        return [("compose", [str(a) for a in service["command"]])]
+    spec = doc["spec"]
+    if doc["kind"] == "Deployment":
+        templates = [("deployment", spec["template"])]
+    else:
+        group = spec["leaderWorkerTemplate"]
+        templates = [("leader", group["leaderTemplate"]), ("worker", group["workerTemplate"])]
+    out = []
+    for role, template in templates:
+        (container,) = [c for c in template["spec"]["containers"] if c["name"] == "vllm"]
+        args = []
+        for a in container["args"]:
+            a = str(a)
+            for ref, value in LWS_EXPANSIONS.items():
+                a = a.replace(ref, value)
+            args.append(a.replace("$$", "$"))  # kubelet: `$$` is a literal `$`
+        out.append((role, args))
+    return out
+
+
+def check(top, serve, rendered_path, show_path):
     show = json.load(open(show_path))
-    compose = yaml.safe_load(open(compose_path))
-    (service,) = compose["services"].values()
-    command = [str(a) for a in service["command"]]
-    name = show["profile"]
+    problems = []
+    for role, command in commands_of(rendered_path):
+        problems += check_command(top, serve, command, show, f"{show['profile']} ({role})")
+    return problems
+
+
+def check_command(top, serve, command, show, name):
     try:
         ns = top.parse_args(["serve"] + command)
     except SystemExit:
@@ -95,6 +133,9 @@ def check(top, serve, compose_path, show_path):
             # what the positive spelling sets (a reversed pair sets False)
             on = plain(getattr(top.parse_args(["serve", "m", option]), action.dest))
             expected = on if value else (not on)
+        elif action.nargs in ("+", "*") and not isinstance(value, list):
+            # one value of a list option: vLLM sees a list of one
+            expected = [plain(action.type(str(value))) if callable(action.type) else value]
         elif not isinstance(value, (dict, list)) and callable(action.type):
             expected = plain(action.type(str(value)))
         elif isinstance(value, list) and callable(action.type):
