@@ -12,7 +12,7 @@ set -eu
 cd "$(dirname "$0")"
 budget="${1:-150}"
 export RUSTC_BOOTSTRAP=1
-targets="profile_load validate_bytes render_roundtrip env_merge"
+targets="profile_load validate_bytes render_roundtrip env_merge import"
 cargo fuzz build -s none --release 2>&1 | tail -1
 for t in $targets; do
     work="$(mktemp -d)"
