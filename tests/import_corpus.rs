@@ -205,9 +205,11 @@ fn corpus_imports_with_identical_vllm_arguments() {
     let files = corpus_files();
     let inputs: Vec<Input> = files
         .iter()
-        .map(|p| Input {
-            display: p.to_string_lossy().into_owned(),
-            text: std::fs::read_to_string(p).unwrap(),
+        .map(|p| {
+            Input::new(
+                p.to_string_lossy().into_owned(),
+                &std::fs::read_to_string(p).unwrap(),
+            )
         })
         .collect();
     let result = import::import(&inputs, None);

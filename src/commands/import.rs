@@ -57,7 +57,7 @@ fn read_input(ctx: &Context, path: &Path) -> Result<Input, Error> {
     } else {
         shown(ctx, &abs)
     };
-    Ok(Input { display, text })
+    Ok(Input::new(display, &text))
 }
 
 fn line_span(text: &str, line: usize) -> std::ops::Range<usize> {

@@ -83,6 +83,18 @@ pub struct Input {
     pub text: String,
 }
 
+impl Input {
+    /// The text with its line breaks as YAML reads them: `\r\n` and a lone `\r` are each one
+    /// break. Normalised once here, every line number (the YAML parser's, the notes', the
+    /// source lines shown) counts the same lines.
+    pub fn new(display: String, text: &str) -> Input {
+        Input {
+            display,
+            text: text.replace("\r\n", "\n").replace('\r', "\n"),
+        }
+    }
+}
+
 /// A profile or partial to write.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Output {
@@ -214,10 +226,10 @@ pub fn import(inputs: &[Input], only: Option<&str>) -> Import {
 /// profile and partial written is TOML that parses back to the table it was made from, and
 /// every note points at a line of the input.
 pub fn fuzz_one(data: &[u8]) {
-    let inputs = [Input {
-        display: String::from("fuzz.yml"),
-        text: String::from_utf8_lossy(data).into_owned(),
-    }];
+    let inputs = [Input::new(
+        String::from("fuzz.yml"),
+        &String::from_utf8_lossy(data),
+    )];
     let result = import(&inputs, None);
     for o in result.profiles.iter().chain(&result.partials) {
         let text = o.text(&inputs);
