@@ -112,6 +112,16 @@ fn ignores_env(text: &str) -> bool {
         .any(|l| matches!(l, ".env" | "**/.env" | "*.env" | ".env*"))
 }
 
+/// Open `path` with `options` and write `text` into it.
+fn write_with(options: &std::fs::OpenOptions, path: &Path, text: &str) -> Result<(), Error> {
+    let failed = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = options.open(path).map_err(failed)?;
+    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(failed)
+}
+
 /// Carry out the plan; returns the paths written.
 pub fn apply(root: &Path, entries: &[Entry]) -> Result<Vec<PathBuf>, Error> {
     let mut written = Vec::new();
@@ -127,35 +137,14 @@ pub fn apply(root: &Path, entries: &[Entry]) -> Result<Vec<PathBuf>, Error> {
                     })?;
                 }
                 // create_new: a file that appeared since the plan is still never overwritten.
-                let mut file = std::fs::OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .open(&path)
-                    .map_err(|source| Error::Write {
-                        path: path.clone(),
-                        source,
-                    })?;
-                std::io::Write::write_all(&mut file, e.text.as_bytes()).map_err(|source| {
-                    Error::Write {
-                        path: path.clone(),
-                        source,
-                    }
-                })?;
+                write_with(
+                    std::fs::OpenOptions::new().write(true).create_new(true),
+                    &path,
+                    &e.text,
+                )?;
             }
             Action::Append => {
-                let mut file = std::fs::OpenOptions::new()
-                    .append(true)
-                    .open(&path)
-                    .map_err(|source| Error::Write {
-                        path: path.clone(),
-                        source,
-                    })?;
-                std::io::Write::write_all(&mut file, e.text.as_bytes()).map_err(|source| {
-                    Error::Write {
-                        path: path.clone(),
-                        source,
-                    }
-                })?;
+                write_with(std::fs::OpenOptions::new().append(true), &path, &e.text)?;
             }
         }
         written.push(path);
