@@ -3,6 +3,8 @@
 //! then the real binary against a replay of those bodies on 127.0.0.1. The live server itself
 //! is tested by .ci/vllm-e2e.
 
+mod support;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -178,18 +180,10 @@ fn project(dir: &Path, child: &str) -> PathBuf {
 }
 
 fn vprof(root: &Path, args: &[&str]) -> Output {
-    let home = root.join("home");
-    Command::new(env!("CARGO_BIN_EXE_vprof"))
-        .args(args)
-        .current_dir(root)
-        .env("HOME", &home)
-        .env("HF_HOME", home.join("hf"))
-        .env("HF_HUB_CACHE", home.join("hf/hub"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("NO_COLOR", "1")
+    let home = support::hermetic::Hermetic::new();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vprof"));
+    cmd.args(args).current_dir(root);
+    home.apply(&mut cmd)
         .env_remove("HTTP_PROXY")
         .env_remove("http_proxy")
         .output()

@@ -3,6 +3,8 @@
 //! exits as README says: 0 unless the line's comment says `exits N`. Lines run through `sh`
 //! (redirections work) with only the vprof binary on PATH; HOME and the caches are temporary.
 
+mod support;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -53,25 +55,16 @@ fn readme_shell_examples_exit_as_documented() {
     let bin = tmp.path().join("bin");
     std::fs::create_dir(&bin).unwrap();
     std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_vprof"), bin.join("vprof")).unwrap();
-    let home = tmp.path().join("home");
-    std::fs::create_dir(&home).unwrap();
+    let home = support::hermetic::Hermetic::new();
     let project = tmp.path().join("project");
     std::fs::create_dir(&project).unwrap();
     let run = |cmd: &str| {
-        Command::new("/bin/sh")
-            .args(["-c", cmd])
+        let mut sh = Command::new("/bin/sh");
+        sh.args(["-c", cmd])
             .current_dir(&project)
             .env_clear()
-            .env("PATH", &bin)
-            .env("HOME", &home)
-            .env("HF_HOME", home.join("hf"))
-            .env("HF_HUB_CACHE", home.join("hf/hub"))
-            .env("XDG_CACHE_HOME", home.join("cache"))
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap()
+            .env("PATH", &bin);
+        home.apply(&mut sh).output().unwrap()
     };
     // The walkthrough starts with `vprof init`; the other sections use the shipped profiles.
     let (first_line, first, _) = &lines[0];
