@@ -9,6 +9,7 @@
 //! shell         sh -c scripts around vLLM, and `#` comments that swallow flags
 //! args          arguments read as vLLM's parser reads them, through the version's flag table
 //! vllm_args     arguments → [vllm] (typed values, JSON as tables, secrets as references)
+//! infer         an unpinned image's vLLM version, bounded by the flags its command uses
 //! migrate       flags the version lost → what replaced them (rope_scaling → hf_overrides)
 //! deploy        image, GPUs, port, volumes → [deploy]
 //! environment   environment: GPU variables, secrets as names, plain variables
@@ -25,6 +26,7 @@ mod args;
 mod command;
 mod deploy;
 mod environment;
+mod infer;
 mod interpolate;
 mod migrate;
 mod partial;
@@ -37,6 +39,7 @@ mod yaml;
 
 pub use args::{Arg, ArgValue, effective, normalise, parse as parse_args};
 pub use command::{Invocation, Lines, NotVllm, Token, invocation};
+pub use infer::{Inferred, newest_accepting};
 pub use interpolate::{Interpolated, Var, interpolate};
 pub use secrets::mask as mask_secrets;
 pub use toml_text::profile_text;

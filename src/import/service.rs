@@ -10,8 +10,9 @@
 use toml::{Table, Value};
 
 use super::args;
-use super::command::{Lines, NotVllm};
+use super::command::{Lines, NotVllm, Token};
 use super::deploy;
+use super::infer;
 use super::vllm_args;
 use super::yaml::Node;
 use super::{Note, interpolate};
@@ -135,9 +136,9 @@ pub fn map(name: &str, svc: &Node, lines: &Lines<'_>, notes: &mut Vec<Note>) -> 
             };
         }
     };
-    let (image, version) = match image(svc, notes) {
+    let (image, (version, pinned)) = match image(svc, notes) {
         Some((img, line)) => {
-            let version = version_of(&img, line, notes);
+            let version = version_of(&img, line, &inv.args, notes);
             (img, version)
         }
         None => {
@@ -146,7 +147,10 @@ pub fn map(name: &str, svc: &Node, lines: &Lines<'_>, notes: &mut Vec<Note>) -> 
                 Note::new(line, Check::ImportUnmapped, String::from("the service has no image (it is built): `deploy.image` is set to vllm/vllm-openai:latest"))
                     .help("set deploy.image to the tag of the image you build"),
             );
-            (String::from("vllm/vllm-openai:latest"), Version::newest())
+            (
+                String::from("vllm/vllm-openai:latest"),
+                (Version::newest(), None),
+            )
         }
     };
     let flags = table(version);
@@ -189,7 +193,10 @@ pub fn map(name: &str, svc: &Node, lines: &Lines<'_>, notes: &mut Vec<Note>) -> 
             ));
         }
     }
-    let (deploy, api_key_var) = deploy::map(name, svc, &image, &side, &inv, lines, notes);
+    let (mut deploy, api_key_var) = deploy::map(name, svc, &image, &side, &inv, lines, notes);
+    if let Some(v) = pinned {
+        deploy = with_version(deploy, v);
+    }
     let mut vllm = side.table;
     if let Some(var) = api_key_var {
         let mut r = Table::new();
@@ -202,6 +209,19 @@ pub fn map(name: &str, svc: &Node, lines: &Lines<'_>, notes: &mut Vec<Note>) -> 
     Outcome::Profile(profile)
 }
 
+/// `vllm_version` right after `image`.
+fn with_version(deploy: Table, version: Version) -> Table {
+    let mut out = Table::new();
+    for (k, v) in deploy {
+        let after_image = k == "image";
+        out.insert(k, v);
+        if after_image {
+            out.insert("vllm_version".into(), Value::String(version.to_string()));
+        }
+    }
+    out
+}
+
 /// `model` first, then the rest in command order.
 fn ordered_vllm(mut t: Table) -> Table {
     let mut out = Table::new();
@@ -212,24 +232,50 @@ fn ordered_vllm(mut t: Table) -> Table {
     out
 }
 
-fn version_of(image: &str, line: usize, notes: &mut Vec<Note>) -> Version {
+/// The version whose flag table reads the command, and the `vllm_version` to write when the
+/// tag does not pin one but the command's flags bound it ([`infer`]).
+fn version_of(
+    image: &str,
+    line: usize,
+    tokens: &[Token],
+    notes: &mut Vec<Note>,
+) -> (Version, Option<Version>) {
     let found = target(image, None, None, &Tables::default());
-    match (&found.pinning, &found.problem) {
-        (Pinning::VersionTag, None) => found.version,
-        (Pinning::Floating, _) => {
-            let tag = &found.tag;
-            notes.push(
-                Note::new(line, Check::ImportImage, format!("the image tag `{}` does not pin a vLLM version; vLLM {}'s flags are assumed", if tag.is_empty() { "(none)" } else { tag }, Version::newest().as_str()))
-                    .help("pin the image to a release tag, e.g. vllm/vllm-openai:v0.11.0"),
-            );
-            Version::newest()
-        }
-        _ => {
-            notes.push(
-                Note::new(line, Check::ImportImage, format!("the image `{image}` does not name a vLLM version vprof knows; vLLM {}'s flags are assumed", Version::newest().as_str()))
-                    .help("set vllm_version in [deploy] or vprof.toml to the version this image runs"),
-            );
-            Version::newest()
-        }
+    if let (Pinning::VersionTag, None) = (&found.pinning, &found.problem) {
+        return (found.version, None);
     }
+    let newest = Version::newest();
+    let what = match found.pinning {
+        Pinning::Floating if found.tag.is_empty() => String::from("the image tag `(none)`"),
+        Pinning::Floating => format!("the image tag `{}`", found.tag),
+        _ => format!("the image `{image}`"),
+    };
+    if found.pinning != Pinning::VersionTag
+        && let Some(inferred) = infer::newest_accepting(tokens)
+    {
+        let v = inferred.version;
+        notes.push(
+            Note::new(line, Check::ImportImage, format!("{what} does not pin a vLLM version; vLLM {} does not accept `{}`: imported for vLLM {v}, the newest version that accepts every flag of the command", inferred.removed_in, inferred.flag))
+                .help(format!("pin the image, e.g. vllm/vllm-openai:v{v}; meanwhile `vllm_version = \"{v}\"` says which flags apply")),
+        );
+        return (v, Some(v));
+    }
+    let note = match found.pinning {
+        Pinning::Floating => Note::new(
+            line,
+            Check::ImportImage,
+            format!("{what} does not pin a vLLM version; vLLM {newest}'s flags are assumed"),
+        )
+        .help("pin the image to a release tag, e.g. vllm/vllm-openai:v0.11.0"),
+        _ => Note::new(
+            line,
+            Check::ImportImage,
+            format!(
+                "{what} does not name a vLLM version vprof knows; vLLM {newest}'s flags are assumed"
+            ),
+        )
+        .help("set vllm_version in [deploy] or vprof.toml to the version this image runs"),
+    };
+    notes.push(note);
+    (newest, None)
 }
