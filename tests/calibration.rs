@@ -40,6 +40,11 @@ struct Point {
     kv_cache_dtype: String,
     #[serde(default)]
     enable_expert_parallel: bool,
+    /// FlashInfer installed (the vllm/vllm-openai images); false for a plain `pip install
+    /// vllm` of a release that did not depend on it, which the source's log or environment
+    /// shows.
+    #[serde(default = "yes")]
+    flashinfer: bool,
     reported: Reported,
     /// For an `[[unexplained]]` point: what vLLM does there that vprof does not model.
     why: Option<String>,
@@ -50,6 +55,9 @@ fn one() -> u32 {
 }
 fn util() -> f64 {
     0.9
+}
+fn yes() -> bool {
+    true
 }
 fn auto() -> String {
     String::from("auto")
@@ -90,6 +98,7 @@ fn compare(p: &Point) -> (String, Vec<String>) {
         enable_expert_parallel: p.enable_expert_parallel,
         data_parallel_size: 1,
         vllm_version: p.vllm.clone(),
+        flashinfer: p.flashinfer,
     };
     let plan = model::estimate(&facts, &input);
     let g = &plan.gpus[0];

@@ -25,6 +25,7 @@ fn input(gpus: u32, total: f64, version: &str) -> PlanInput {
         enable_expert_parallel: false,
         data_parallel_size: 1,
         vllm_version: version.to_string(),
+        flashinfer: true,
     }
 }
 

@@ -98,6 +98,8 @@ pub fn plan_input(profile: &Profile, facts: &ModelFacts) -> Result<PlanInput, St
             .unwrap_or(1),
         disable_hybrid_kv_cache_manager: flag("disable_hybrid_kv_cache_manager"),
         vllm_version: profile.version.as_str().to_string(),
+        // The vllm/vllm-openai images ship FlashInfer.
+        flashinfer: true,
     })
 }
 

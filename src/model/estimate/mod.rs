@@ -46,6 +46,10 @@ pub struct PlanInput {
     pub data_parallel_size: u32,
     /// The vLLM release whose accounting applies ("0.11.0").
     pub vllm_version: String,
+    /// FlashInfer is installed: true in the vllm/vllm-openai images, false for a plain
+    /// `pip install vllm` of the releases that did not depend on it (the sampler warm-up of
+    /// 0.8 to 0.11.0 then sorts the logits).
+    pub flashinfer: bool,
 }
 
 fn gib2<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
@@ -123,7 +127,7 @@ fn finite(v: f64, lo: f64, hi: f64) -> f64 {
 
 /// Estimate the memory plan.
 pub fn estimate(f: &ModelFacts, input: &PlanInput) -> Plan {
-    let accounting = Accounting::for_version(&input.vllm_version);
+    let accounting = Accounting::for_version(&input.vllm_version, input.flashinfer);
     let tp = u64::from(input.tensor_parallel_size.max(1));
     let pp = u64::from(input.pipeline_parallel_size.max(1));
     let total = finite(input.gpu_total_gib, 0.0, f64::MAX);
@@ -138,7 +142,14 @@ pub fn estimate(f: &ModelFacts, input: &PlanInput) -> Plan {
     let tokens = batched_tokens(input);
     let (_, default_seqs) = overhead::default_limits(total, input.gpu_name.as_deref());
     let seqs = input.max_num_seqs.unwrap_or(default_seqs);
-    let activation = overhead::activation_gib(f, tp, ep > 0, tokens, seqs);
+    let activation = overhead::activation_gib(
+        f,
+        tp,
+        ep > 0,
+        tokens,
+        seqs,
+        accounting.sampler_warmup.bytes_per_logit(),
+    );
     let non_torch = overhead::non_torch_gib(tp, overhead::is_nvlink(input.gpu_name.as_deref()));
     let cuda_graph = if accounting.cuda_graphs_counted && !input.enforce_eager {
         overhead::cuda_graph_gib(f, pp, seqs)
@@ -222,6 +233,7 @@ mod tests {
             enable_expert_parallel: false,
             data_parallel_size: 1,
             vllm_version: "0.11.0".into(),
+            flashinfer: true,
         }
     }
 
@@ -289,7 +301,7 @@ mod tests {
                 tensor_parallel_size: tp, pipeline_parallel_size: pp, max_model_len: len, max_num_seqs: Some(8),
                 max_num_batched_tokens: batched, enable_chunked_prefill: None, kv_cache_dtype: "auto".into(), block_size: block,
                 gpu_name: None, enforce_eager: false, disable_hybrid_kv_cache_manager: false,
-                enable_expert_parallel: false, data_parallel_size: 1, vllm_version: "0.33.0".into() };
+                enable_expert_parallel: false, data_parallel_size: 1, vllm_version: "0.33.0".into(), flashinfer: true };
             let plan = estimate(&facts, &input);
             prop_assert!(plan.max_concurrency.is_finite());
             prop_assert!(plan.gpus.iter().all(|g| g.kv_cache_gib.is_finite() && g.weights_gib >= 0.0));

@@ -26,16 +26,15 @@ pub const CUDA_GRAPH_MIB_PER_LAYER_SIZE: f64 = 0.2;
 /// down projection's input; the calibration set's 8192-token profile (Qwen3-14B-AWQ on an
 /// L40S: 2.28 GiB of non-KV memory besides the weights) puts it at about 6.
 const MLP_LIVE: f64 = 6.0;
-/// Bytes alive per token, routed expert and expert-intermediate column of this rank at the
-/// peak of a MoE layer's profiling pass. The fused-MoE kernels' own caches (gate/up output,
-/// activation, expert outputs) account for about 6; the published profiles of gpt-oss-20b
-/// on an A100 (0.19) and Qwen3-235B-A22B-FP8 with expert parallelism on eight L40S (0.10.2,
-/// which prints its activation peak: 1.4 GiB) put the whole at about 40.
-const MOE_ROUTED_BYTES: f64 = 40.0;
-/// Bytes of one logit: the sampler works on float32 logits.
-const LOGIT_BYTES: f64 = 4.0;
-/// The sampler keeps logits and probabilities (softmax output) alive together.
-const SAMPLER_COPIES: f64 = 2.0;
+/// Values per (token, routed expert) slot of fused_moe's caches, from the expert
+/// intermediate width `I` of this rank and the hidden size `K` (vLLM's
+/// `fused_experts_impl`): `cache13` holds `max(2I, K)` values per slot (the gate/up output,
+/// then reused for the expert outputs) and `intermediate_cache2` `I` (the activation), all in
+/// the activation dtype.
+fn moe_slot_values(inter: f64, hidden: f64) -> f64 {
+    (2.0 * inter).max(hidden) + inter
+}
+
 const GIB: f64 = 1_073_741_824.0;
 
 /// GPU names that are NVLink/NVSwitch parts (SXM modules and superchips).
@@ -91,15 +90,18 @@ pub fn non_torch_gib(tp: u64, nvlink: bool) -> f64 {
         }
 }
 
-/// The activation peak (GiB) of the profiling pass on one worker: the decoder over `tokens`
-/// dummy tokens, the sampler over `seqs` sequences and, for a multimodal model, the vision
-/// encoder over a budget of as many embeddings.
+/// The activation peak (GiB) of the profiling pass on one worker. The forward pass over
+/// `tokens` dummy tokens and the sampler warm-up over `seqs` rows run one after the other, so
+/// the peak is the larger of the two; the forward's output hidden states stay alive through
+/// the warm-up (`profile_run` holds them), and a multimodal model's encoder runs first over a
+/// budget of as many embeddings, whose outputs wait in the encoder cache.
 pub fn activation_gib(
     f: &ModelFacts,
     tp: u64,
     expert_parallel: bool,
     tokens: u64,
     seqs: u64,
+    sampler_bytes_per_logit: f64,
 ) -> f64 {
     let t = tokens as f64;
     let b = f.dtype_bytes;
@@ -108,8 +110,6 @@ pub fn activation_gib(
     // Residual stream and normalised hidden states stay alive through each layer.
     let residual = 2.0 * t * h * b;
     let mlp = match &f.moe {
-        // fused_moe's caches: gate/up output and activation for every (token, expert) pair,
-        // and the experts' outputs before they are summed.
         Some(m) => {
             // Expert parallelism keeps each expert whole on its rank.
             let inter = if expert_parallel {
@@ -117,7 +117,7 @@ pub fn activation_gib(
             } else {
                 (m.expert_intermediate as f64 / tp).max(1.0)
             };
-            let routed = t * m.experts_per_token as f64 * inter * MOE_ROUTED_BYTES;
+            let routed = t * m.experts_per_token as f64 * moe_slot_values(inter, h) * b;
             routed.max(MLP_LIVE * t * m.dense_intermediate as f64 / tp * b)
         }
         None => MLP_LIVE * t * f.intermediate_size as f64 / tp * b,
@@ -133,14 +133,14 @@ pub fn activation_gib(
             t * (2.0 * heads + 2.0 * kv) * f.head_dim as f64 * b
         }
     };
-    let sampler =
-        seqs.min(tokens.max(1)) as f64 * f.vocab_size as f64 * LOGIT_BYTES * SAMPLER_COPIES;
-    // The encoder's outputs wait in the encoder cache while the decoder runs; its own peak
-    // (four patches per embedding, attention and MLP of the vision width) comes first.
+    let forward = residual + mlp.max(attn);
+    // Every TP rank gathers the whole vocabulary and samples.
+    let logits = seqs.min(tokens.max(1)) as f64 * f.vocab_size as f64;
+    let sampler = t * h * b + logits * sampler_bytes_per_logit;
     let encoder = f.vision.as_ref().map_or(0.0, |v| {
         let patches = 4.0 * t;
         patches * (3.0 * v.hidden_size as f64 + v.intermediate_size as f64 / tp) * b
     });
     let encoder_cache = if f.vision.is_some() { t * h * b } else { 0.0 };
-    (encoder_cache + (residual + mlp.max(attn) + sampler).max(encoder)) / GIB
+    (encoder_cache + forward.max(sampler).max(encoder)) / GIB
 }
