@@ -4,7 +4,6 @@
 use toml::{Table, Value};
 
 use super::Note;
-use super::command::{Invocation, Lines};
 use super::env_file::Values;
 use super::interpolate::interpolate;
 use super::service::interpolation_note;
@@ -48,8 +47,6 @@ pub fn map(
     svc: &Node,
     image: &str,
     side: &VllmSide,
-    _inv: &Invocation,
-    _lines: &Lines<'_>,
     values: &Values,
     notes: &mut Vec<Note>,
 ) -> (Table, Option<String>) {

@@ -214,8 +214,7 @@ pub fn map(
             ));
         }
     }
-    let (mut deploy, api_key_var) =
-        deploy::map(name, svc, &image, &side, &inv, lines, values, notes);
+    let (mut deploy, api_key_var) = deploy::map(name, svc, &image, &side, values, notes);
     if let Some(v) = pinned {
         deploy = with_version(deploy, v);
     }
