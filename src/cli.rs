@@ -239,6 +239,11 @@ pub struct ImportArgs {
     /// Import only this service.
     #[arg(long, value_name = "NAME")]
     pub service: Option<String>,
+    /// Take `${VAR}` values from this env file, as `docker compose --env-file` does
+    /// (repeatable, a later file wins). Without it, a `.env` beside each compose file is read
+    /// when there is one. Secrets stay references; the shell's environment is never read.
+    #[arg(long = "env-file", value_name = "FILE")]
+    pub env_files: Vec<PathBuf>,
     /// Directory for the profiles (default: the project's profiles directory).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

@@ -1,4 +1,5 @@
-//! `vprof import COMPOSE_FILE... [--service NAME] [--out DIR] [--dry-run] [--yes] [--force]`.
+//! `vprof import COMPOSE_FILE... [--service NAME] [--env-file FILE]... [--out DIR] [--dry-run]
+//! [--yes] [--force]`.
 //!
 //! Import in memory (`crate::import`), validate the profiles as `vprof validate` would (in a
 //! staging copy, so nothing is written before the user agrees), show the diff of each file
@@ -13,7 +14,7 @@ use crate::cli::Format;
 use crate::diagnostics::{Diagnostic, Diagnostics, Label};
 use crate::error::Error;
 use crate::exit::Outcome;
-use crate::import::{self, Import, Input, Note};
+use crate::import::{self, Import, Input, Note, Values};
 use crate::pipeline::Pipeline;
 use crate::profile::Loader;
 use crate::render::diff;
@@ -28,7 +29,9 @@ const MAX_COMPOSE_BYTES: u64 = 4 << 20;
 /// The flags of `vprof import` are its command-line arguments.
 pub use crate::cli::ImportArgs as Options;
 
-fn read_input(ctx: &Context, path: &Path) -> Result<Input, Error> {
+/// A text file named on the command line, and how to show its name: as the user wrote it
+/// when relative (`../x.yml` stays so), else relative to the cwd.
+fn read_text(ctx: &Context, path: &Path, what: &str) -> Result<(String, String), Error> {
     let abs = ctx.cwd.join(path);
     let failed = |source| Error::Read {
         path: path.to_path_buf(),
@@ -43,7 +46,7 @@ fn read_input(ctx: &Context, path: &Path) -> Result<Input, Error> {
     }
     if meta.len() > MAX_COMPOSE_BYTES {
         return Err(Error::Usage(format!(
-            "{} is {} bytes; compose files are limited to {MAX_COMPOSE_BYTES}",
+            "{} is {} bytes; {what} are limited to {MAX_COMPOSE_BYTES}",
             path.display(),
             meta.len()
         )));
@@ -51,13 +54,43 @@ fn read_input(ctx: &Context, path: &Path) -> Result<Input, Error> {
     let bytes = std::fs::read(&abs).map_err(failed)?;
     let text = String::from_utf8(bytes)
         .map_err(|_| Error::Usage(format!("{} is not UTF-8", path.display())))?;
-    // As the user wrote it when relative (`../x.yml` stays so), else relative to the cwd.
     let display = if path.is_relative() {
         path.to_string_lossy().replace('\\', "/")
     } else {
         shown(ctx, &abs)
     };
-    Ok(Input::new(display, &text))
+    Ok((display, text))
+}
+
+/// Add the env file at `path` to `values`.
+fn read_env_file(ctx: &Context, path: &Path, values: &mut Values) -> Result<(), Error> {
+    let (display, text) = read_text(ctx, path, "env files")?;
+    values.read(&display, &text).map_err(|refused| {
+        Error::Usage(format!(
+            "{display}:{}: not a `NAME=value` line; docker compose would refuse this env file",
+            refused.line
+        ))
+    })
+}
+
+/// The compose files, each with the variables compose would read for it: the `--env-file`s
+/// given, else the `.env` beside the compose file when there is one.
+fn read_inputs(ctx: &Context, opts: &Options) -> Result<Vec<Input>, Error> {
+    let mut given = Values::default();
+    for f in &opts.env_files {
+        read_env_file(ctx, f, &mut given)?;
+    }
+    let mut inputs = Vec::new();
+    for f in &opts.files {
+        let (display, text) = read_text(ctx, f, "compose files")?;
+        let mut values = given.clone();
+        let beside = f.parent().unwrap_or(Path::new("")).join(".env");
+        if opts.env_files.is_empty() && ctx.cwd.join(&beside).is_file() {
+            read_env_file(ctx, &beside, &mut values)?;
+        }
+        inputs.push(Input::new(display, &text).with_values(values));
+    }
+    Ok(inputs)
 }
 
 fn line_span(text: &str, line: usize) -> std::ops::Range<usize> {
@@ -84,12 +117,8 @@ fn to_diagnostic(note: &Note, file: usize, text: &str) -> Diagnostic {
 }
 
 pub fn run(ctx: &Context, opts: &Options) -> Result<Report, Error> {
-    let files = &opts.files;
     let mut session = super::open(ctx)?;
-    let inputs: Vec<Input> = files
-        .iter()
-        .map(|f| read_input(ctx, f))
-        .collect::<Result<_, _>>()?;
+    let inputs = read_inputs(ctx, opts)?;
     let result = import::import(&inputs, opts.service.as_deref());
     if let Some(s) = &opts.service
         && result.matched_services == 0
@@ -270,6 +299,15 @@ fn finish(
         }
     };
     let mut lead = String::new();
+    let mut env_files: Vec<&str> = Vec::new();
+    for f in inputs.iter().flat_map(|i| &i.values.files) {
+        if !env_files.contains(&f.as_str()) {
+            env_files.push(f);
+        }
+    }
+    if !env_files.is_empty() {
+        lead.push_str(&format!("variables from {}\n", env_files.join(", ")));
+    }
     for o in &result.others {
         lead.push_str(&format!(
             "left alone: service `{}` ({}:{}): {}\n",

@@ -9,6 +9,7 @@
 //! `sh -c "SCRIPT"` whose script starts vLLM somewhere (the rest of the script is reported,
 //! since a profile cannot hold it).
 
+use super::env_file::Values;
 use super::interpolate::{Var, interpolate};
 use super::yaml::{Node, Value};
 
@@ -74,7 +75,12 @@ impl<'a> Lines<'a> {
 }
 
 /// The words of one YAML value (a list, or a string split like a shell would).
-fn words(node: &Node, lines: &Lines<'_>, inv: &mut Invocation) -> Result<Vec<Token>, NotVllm> {
+fn words(
+    node: &Node,
+    lines: &Lines<'_>,
+    values: &Values,
+    inv: &mut Invocation,
+) -> Result<Vec<Token>, NotVllm> {
     let mut out = Vec::new();
     match &node.value {
         Value::Seq(items) => {
@@ -85,7 +91,7 @@ fn words(node: &Node, lines: &Lines<'_>, inv: &mut Invocation) -> Result<Vec<Tok
                         message: String::from("a command item is not a string"),
                     });
                 };
-                let text = interpolated(raw, item.line, inv)?;
+                let text = interpolated(raw, item.line, values, inv)?;
                 out.push(Token {
                     text,
                     line: item.line,
@@ -93,7 +99,7 @@ fn words(node: &Node, lines: &Lines<'_>, inv: &mut Invocation) -> Result<Vec<Tok
             }
         }
         Value::Scalar { text: raw, .. } => {
-            let text = interpolated(raw, node.line, inv)?;
+            let text = interpolated(raw, node.line, values, inv)?;
             out = split(&text, node.line, lines)?;
             super::shell::commented_flags(&text, node.line, lines, &mut inv.dropped);
         }
@@ -107,8 +113,13 @@ fn words(node: &Node, lines: &Lines<'_>, inv: &mut Invocation) -> Result<Vec<Tok
     Ok(out)
 }
 
-fn interpolated(raw: &str, line: usize, inv: &mut Invocation) -> Result<String, NotVllm> {
-    let i = interpolate(raw).map_err(|m| NotVllm {
+fn interpolated(
+    raw: &str,
+    line: usize,
+    values: &Values,
+    inv: &mut Invocation,
+) -> Result<String, NotVllm> {
+    let i = interpolate(raw, values).map_err(|m| NotVllm {
         line,
         message: format!("invalid interpolation: {m}"),
     })?;
@@ -157,15 +168,16 @@ pub fn invocation(
     entrypoint: Option<&Node>,
     command: Option<&Node>,
     lines: &Lines<'_>,
+    values: &Values,
 ) -> Result<Invocation, NotVllm> {
     let mut inv = Invocation::default();
     let mut argv = Vec::new();
     let explicit_entrypoint = entrypoint.is_some_and(|e| !e.is_null());
     if let Some(e) = entrypoint.filter(|e| !e.is_null()) {
-        argv.extend(words(e, lines, &mut inv)?);
+        argv.extend(words(e, lines, values, &mut inv)?);
     }
     if let Some(c) = command.filter(|c| !c.is_null()) {
-        argv.extend(words(c, lines, &mut inv)?);
+        argv.extend(words(c, lines, values, &mut inv)?);
     }
     let fallback_line = entrypoint.or(command).map_or(1, |n| n.line);
     strip_launcher(argv, explicit_entrypoint, fallback_line, lines, &mut inv)?;
@@ -262,7 +274,12 @@ mod tests {
 
     fn run(yaml: &str) -> Result<Invocation, NotVllm> {
         let doc = parse(yaml).unwrap();
-        invocation(doc.get("entrypoint"), doc.get("command"), &Lines::new(yaml))
+        invocation(
+            doc.get("entrypoint"),
+            doc.get("command"),
+            &Lines::new(yaml),
+            &Values::default(),
+        )
     }
 
     fn texts(inv: &Invocation) -> Vec<&str> {

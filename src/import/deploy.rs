@@ -4,7 +4,7 @@
 use toml::{Table, Value};
 
 use super::Note;
-use super::command::{Invocation, Lines};
+use super::env_file::Values;
 use super::interpolate::interpolate;
 use super::service::interpolation_note;
 use super::vllm_args::VllmSide;
@@ -15,9 +15,9 @@ use crate::render::compose::HF_CACHE_TARGET;
 /// Where vLLM listens unless `--port` says otherwise.
 const VLLM_PORT: u16 = 8000;
 
-pub(super) fn text(node: &Node, notes: &mut Vec<Note>) -> Option<String> {
+pub(super) fn text(node: &Node, values: &Values, notes: &mut Vec<Note>) -> Option<String> {
     let raw = node.as_str()?;
-    match interpolate(raw) {
+    match interpolate(raw, values) {
         Ok(i) => {
             for v in i.vars.iter().filter(|v| super::service::worth_noting(v)) {
                 notes.push(interpolation_note(node.line, v));
@@ -47,26 +47,34 @@ pub fn map(
     svc: &Node,
     image: &str,
     side: &VllmSide,
-    _inv: &Invocation,
-    _lines: &Lines<'_>,
+    values: &Values,
     notes: &mut Vec<Note>,
 ) -> (Table, Option<String>) {
     let mut t = Table::new();
     t.insert("service".into(), Value::String(service.to_string()));
     t.insert("image".into(), Value::String(image.to_string()));
-    if let Some(name) = svc.get("container_name").and_then(|n| text(n, notes)) {
+    if let Some(name) = svc
+        .get("container_name")
+        .and_then(|n| text(n, values, notes))
+    {
         t.insert("container_name".into(), Value::String(name));
     }
-    let env = super::environment::environment(svc, side, notes);
-    let gpus = gpu_ids(svc, &env.gpu_ids, side, notes);
+    let env = super::environment::environment(svc, side, values, notes);
+    let gpus = gpu_ids(svc, &env.gpu_ids, side, values, notes);
     t.insert("gpu_ids".into(), strings(gpus));
-    ports(svc, side.container_port.unwrap_or(VLLM_PORT), &mut t, notes);
+    ports(
+        svc,
+        side.container_port.unwrap_or(VLLM_PORT),
+        &mut t,
+        values,
+        notes,
+    );
     for key in ["shm_size", "ipc"] {
-        if let Some(v) = svc.get(key).and_then(|n| text(n, notes)) {
+        if let Some(v) = svc.get(key).and_then(|n| text(n, values, notes)) {
             t.insert(key.into(), Value::String(v));
         }
     }
-    volumes(svc, &mut t, notes);
+    volumes(svc, &mut t, values, notes);
     let mut secrets_list = env.secrets.clone();
     for s in &side.secrets {
         if !secrets_list.contains(s) {
@@ -83,7 +91,7 @@ pub fn map(
         }
         t.insert("env".into(), Value::Table(e));
     }
-    healthcheck(svc, &mut t, notes);
+    healthcheck(svc, &mut t, values, notes);
     if let Some(r) = svc.entry("restart")
         && r.value.as_str() != Some("unless-stopped")
     {
@@ -103,6 +111,7 @@ fn gpu_ids(
     svc: &Node,
     from_env: &Option<(Vec<String>, usize)>,
     side: &VllmSide,
+    values: &Values,
     notes: &mut Vec<Note>,
 ) -> Vec<String> {
     let devices = svc
@@ -113,7 +122,7 @@ fn gpu_ids(
         .and_then(Node::as_seq);
     for dev in devices.unwrap_or(&[]) {
         if let Some(ids) = dev.get("device_ids").and_then(Node::as_seq) {
-            let ids: Vec<String> = ids.iter().filter_map(|n| text(n, notes)).collect();
+            let ids: Vec<String> = ids.iter().filter_map(|n| text(n, values, notes)).collect();
             if !ids.is_empty() {
                 return ids;
             }
@@ -169,13 +178,13 @@ fn gpu_ids(
     (0..n).map(|i| i.to_string()).collect()
 }
 
-fn ports(svc: &Node, container: u16, t: &mut Table, notes: &mut Vec<Note>) {
+fn ports(svc: &Node, container: u16, t: &mut Table, values: &Values, notes: &mut Vec<Note>) {
     let Some(items) = svc.get("ports").and_then(Node::as_seq) else {
         return;
     };
     let mut found = false;
     for item in items {
-        let (published, target, ip) = if let Some(s) = text(item, notes) {
+        let (published, target, ip) = if let Some(s) = text(item, values, notes) {
             let s = s.split('/').next().unwrap_or(&s).to_string();
             let parts: Vec<&str> = s.rsplitn(3, ':').collect();
             match parts.as_slice() {
@@ -214,13 +223,13 @@ fn ports(svc: &Node, container: u16, t: &mut Table, notes: &mut Vec<Note>) {
     }
 }
 
-fn volumes(svc: &Node, t: &mut Table, notes: &mut Vec<Note>) {
+fn volumes(svc: &Node, t: &mut Table, values: &Values, notes: &mut Vec<Note>) {
     let Some(items) = svc.get("volumes").and_then(Node::as_seq) else {
         return;
     };
     let mut extra = Vec::new();
     for item in items {
-        let (source, target, mode) = match text(item, notes) {
+        let (source, target, mode) = match text(item, values, notes) {
             Some(s)
                 if s.as_bytes().get(1) == Some(&b':')
                     && s.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) =>
@@ -244,7 +253,7 @@ fn volumes(svc: &Node, t: &mut Table, notes: &mut Vec<Note>) {
                 let get = |k: &str| item.get(k).and_then(Node::as_str).unwrap_or("").to_string();
                 let ro = item.get("read_only").and_then(Node::as_str) == Some("true");
                 let src = match item.get("source") {
-                    Some(n) => text(n, notes).unwrap_or_default(),
+                    Some(n) => text(n, values, notes).unwrap_or_default(),
                     None => String::new(),
                 };
                 (src, get("target"), ro.then(|| "ro".to_string()))
@@ -286,11 +295,15 @@ fn volumes(svc: &Node, t: &mut Table, notes: &mut Vec<Note>) {
     }
 }
 
-fn healthcheck(svc: &Node, t: &mut Table, notes: &mut Vec<Note>) {
+fn healthcheck(svc: &Node, t: &mut Table, values: &Values, notes: &mut Vec<Note>) {
     let Some(entry) = svc.entry("healthcheck") else {
         return;
     };
-    if let Some(sp) = entry.value.get("start_period").and_then(|n| text(n, notes)) {
+    if let Some(sp) = entry
+        .value
+        .get("start_period")
+        .and_then(|n| text(n, values, notes))
+    {
         t.insert("start_period".into(), Value::String(sp));
     }
     let others: Vec<&str> = entry

@@ -3,6 +3,7 @@
 
 use super::Note;
 use super::deploy::text;
+use super::env_file::Values;
 use super::interpolate::interpolate;
 use super::secrets::{self, SecretValue};
 use super::vllm_args::VllmSide;
@@ -57,14 +58,14 @@ fn env_items(node: &Node) -> Vec<(String, Option<Node>, usize)> {
         .collect()
 }
 
-pub fn environment(svc: &Node, side: &VllmSide, notes: &mut Vec<Note>) -> Env {
+pub fn environment(svc: &Node, side: &VllmSide, values: &Values, notes: &mut Vec<Note>) -> Env {
     let mut env = Env::default();
     let Some(node) = svc.get("environment") else {
         return env;
     };
     for (name, value, line) in env_items(node) {
         if GPU_VARS.contains(&name.as_str()) {
-            if let Some(v) = value.as_ref().and_then(|v| text(v, notes)) {
+            if let Some(v) = value.as_ref().and_then(|v| text(v, values, notes)) {
                 let ids: Vec<String> = v
                     .split(',')
                     .map(|s| s.trim().to_string())
@@ -83,7 +84,11 @@ pub fn environment(svc: &Node, side: &VllmSide, notes: &mut Vec<Note>) -> Env {
             continue;
         }
         if secrets::is_secret_name(&name) {
-            let (text_value, vars) = match value.as_ref().and_then(Node::as_str).map(interpolate) {
+            let (text_value, vars) = match value
+                .as_ref()
+                .and_then(Node::as_str)
+                .map(|v| interpolate(v, values))
+            {
                 Some(Ok(i)) => (i.text, i.vars),
                 _ => (String::new(), Vec::new()),
             };
@@ -134,7 +139,7 @@ pub fn environment(svc: &Node, side: &VllmSide, notes: &mut Vec<Note>) -> Env {
             ));
             continue;
         };
-        match text(&value, notes) {
+        match text(&value, values, notes) {
             Some(v) => env.plain.push((name, v)),
             None => notes.push(Note::new(
                 line,

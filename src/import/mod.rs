@@ -18,13 +18,16 @@
 //! toml_text     the profiles as TOML text
 //! ```
 //!
-//! Nothing here reads the environment or a `.env`: an imported profile holds what the compose
-//! file says, defaults of `${VAR:-default}` included; variables without a default are
-//! reported, and secrets are never copied, only named.
+//! Nothing here reads the shell's environment: an imported profile holds what the compose
+//! file says, with the values of the env files given (`Input::values`, what compose reads
+//! beside it) and defaults of `${VAR:-default}`; every variable is reported with where its
+//! value came from, and secrets are never copied, only named.
+//! env_file      env files (`--env-file`, `.env`) → variable values with their file and line
 
 mod args;
 mod command;
 mod deploy;
+mod env_file;
 mod environment;
 mod infer;
 mod interpolate;
@@ -39,9 +42,10 @@ mod yaml;
 
 pub use args::{Arg, ArgValue, effective, normalise, parse as parse_args};
 pub use command::{Invocation, Lines, NotVllm, Token, invocation};
+pub use env_file::{Origin, Refused, Set, Values};
 pub use infer::{Inferred, newest_accepting};
 pub use interpolate::{Interpolated, Var, interpolate};
-pub use secrets::mask as mask_secrets;
+pub use secrets::{is_secret_name, mask as mask_secrets};
 pub use toml_text::profile_text;
 pub use yaml::{Node, YamlError, parse as parse_yaml};
 
@@ -79,11 +83,13 @@ impl Note {
     }
 }
 
-/// One compose file to import: how it is shown, and its text.
+/// One compose file to import: how it is shown, its text, and the values of the env files
+/// compose would read with it.
 #[derive(Debug, Clone)]
 pub struct Input {
     pub display: String,
     pub text: String,
+    pub values: Values,
 }
 
 impl Input {
@@ -94,7 +100,13 @@ impl Input {
         Input {
             display,
             text: text.replace("\r\n", "\n").replace('\r', "\n"),
+            values: Values::default(),
         }
+    }
+
+    /// The same input, its `${VAR}` read with these values.
+    pub fn with_values(self, values: Values) -> Input {
+        Input { values, ..self }
     }
 }
 
@@ -194,7 +206,7 @@ pub fn import(inputs: &[Input], only: Option<&str>) -> Import {
                 });
                 continue;
             }
-            match service::map(e.key, e.value, &lines, &mut svc_notes) {
+            match service::map(e.key, e.value, &lines, &input.values, &mut svc_notes) {
                 service::Outcome::Profile(table) => {
                     notes.extend(svc_notes);
                     found.push((index, e.key.to_string(), table));

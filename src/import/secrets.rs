@@ -50,7 +50,7 @@ pub fn classify(text: &str, vars: &[Var]) -> SecretValue {
         };
     }
     if let Some(v) = vars.iter().find(|v| {
-        v.default
+        v.value
             .as_deref()
             .is_some_and(|d| !d.is_empty() && d.trim() == trimmed)
     }) {
@@ -152,7 +152,7 @@ mod tests {
         assert!(is_secret_name("VLLM_API_KEY_MICRO"));
         assert!(!is_secret_name("MAX_NUM_BATCHED_TOKENS"));
         assert!(is_secret_flag("hf_token") && !is_secret_flag("max_num_batched_tokens"));
-        let i = interpolate("${KEY:-sk-123}").unwrap();
+        let i = interpolate("${KEY:-sk-123}", &Default::default()).unwrap();
         assert_eq!(
             classify(&i.text, &i.vars),
             SecretValue::Reference {
@@ -160,7 +160,7 @@ mod tests {
                 default: true
             }
         );
-        let i = interpolate("${KEY}").unwrap();
+        let i = interpolate("${KEY}", &Default::default()).unwrap();
         assert_eq!(
             classify(&i.text, &i.vars),
             SecretValue::Reference {

@@ -12,11 +12,12 @@ use toml::{Table, Value};
 use super::args;
 use super::command::{Lines, NotVllm, Token};
 use super::deploy;
+use super::env_file::Values;
 use super::infer;
 use super::vllm_args;
 use super::yaml::Node;
 use super::{Note, interpolate};
-use crate::diagnostics::Check;
+use crate::diagnostics::{Check, Level};
 use crate::vllm::{Pinning, Tables, Version, table, target};
 
 /// Compose keys of a service that the importer maps (others are reported).
@@ -47,10 +48,10 @@ pub enum Outcome {
 }
 
 /// The image of a service, interpolated, with the line of its value.
-fn image(svc: &Node, notes: &mut Vec<Note>) -> Option<(String, usize)> {
+fn image(svc: &Node, values: &Values, notes: &mut Vec<Note>) -> Option<(String, usize)> {
     let node = svc.get("image")?;
     let raw = node.as_str()?;
-    match interpolate::interpolate(raw) {
+    match interpolate::interpolate(raw, values) {
         Ok(i) => {
             for v in &i.vars {
                 notes.push(interpolation_note(node.line, v));
@@ -68,32 +69,44 @@ fn image(svc: &Node, notes: &mut Vec<Note>) -> Option<(String, usize)> {
     }
 }
 
+/// What the report says of a variable; a secret's value (by its name) is never shown.
 pub fn interpolation_note(line: usize, v: &interpolate::Var) -> Note {
-    match &v.default {
-        Some(d) if !super::secrets::is_secret_name(&v.name) => Note::new(
-            line,
-            Check::ImportInterpolation,
-            format!("`${{{}}}` imported as its default `{d}`", v.name),
-        ),
-        Some(_) => Note::new(
-            line,
-            Check::ImportInterpolation,
-            format!("`${{{}}}` has a default; the value was not copied", v.name),
-        ),
-        None => Note::new(
-            line,
-            Check::ImportInterpolation,
-            format!(
-                "`${{{}}}` has no default: vprof cannot know its value",
-                v.name
-            ),
-        ),
-    }
+    interpolation_note_hiding(line, v, super::secrets::is_secret_name(&v.name))
 }
 
-/// Whether a variable deserves a note: secrets without a default are simply references.
+/// [`interpolation_note`], hiding the value when `hide` (a secret, by name or by the flag
+/// that takes it). A value an env file gave is a note (compose would use it too); a default
+/// or no value at all is a warning.
+pub fn interpolation_note_hiding(line: usize, v: &interpolate::Var, hide: bool) -> Note {
+    let name = &v.name;
+    let message = match (&v.value, &v.set_in, hide) {
+        (Some(value), Some(origin), false) => {
+            format!("`${{{name}}}` imported as `{value}`, set in {origin}")
+        }
+        (_, Some(origin), _) => {
+            format!("`${{{name}}}` is set in {origin}; the value was not copied")
+        }
+        (Some(_), None, true) => format!("`${{{name}}}` has a default; the value was not copied"),
+        (Some(d), None, false) => format!("`${{{name}}}` imported as its default `{d}`"),
+        (None, None, _) => {
+            return Note::new(
+                line,
+                Check::ImportInterpolation,
+                format!("`${{{name}}}` has no default: vprof cannot know its value"),
+            )
+            .help("give its value with --env-file FILE (the file docker compose reads), or set it in the profile");
+        }
+    };
+    let mut note = Note::new(line, Check::ImportInterpolation, message);
+    if v.set_in.is_some() {
+        note.level = Level::Note;
+    }
+    note
+}
+
+/// Whether a variable deserves a note: secrets with no value anywhere are simply references.
 pub fn worth_noting(v: &interpolate::Var) -> bool {
-    v.default.is_some() || !super::secrets::is_secret_name(&v.name)
+    v.value.is_some() || v.set_in.is_some() || !super::secrets::is_secret_name(&v.name)
 }
 
 /// Whether the service looks like it means to run vLLM (its image or command say so).
@@ -120,8 +133,19 @@ pub fn mentions_vllm(svc: &Node) -> bool {
 }
 
 /// Map one service.
-pub fn map(name: &str, svc: &Node, lines: &Lines<'_>, notes: &mut Vec<Note>) -> Outcome {
-    let inv = match super::command::invocation(svc.get("entrypoint"), svc.get("command"), lines) {
+pub fn map(
+    name: &str,
+    svc: &Node,
+    lines: &Lines<'_>,
+    values: &Values,
+    notes: &mut Vec<Note>,
+) -> Outcome {
+    let inv = match super::command::invocation(
+        svc.get("entrypoint"),
+        svc.get("command"),
+        lines,
+        values,
+    ) {
         Ok(inv) => inv,
         Err(NotVllm { line, message }) => {
             let script_file = message.contains("not in the compose file");
@@ -136,7 +160,7 @@ pub fn map(name: &str, svc: &Node, lines: &Lines<'_>, notes: &mut Vec<Note>) -> 
             };
         }
     };
-    let (image, (version, pinned)) = match image(svc, notes) {
+    let (image, (version, pinned)) = match image(svc, values, notes) {
         Some((img, line)) => {
             let version = version_of(&img, line, &inv.args, notes);
             (img, version)
@@ -168,11 +192,8 @@ pub fn map(name: &str, svc: &Node, lines: &Lines<'_>, notes: &mut Vec<Note>) -> 
         let at = lines
             .find(*line, &format!("${{{}", v.name))
             .unwrap_or(*line);
-        let mut note = interpolation_note(at, v);
-        if side.secret_vars.contains(&v.name) && v.default.is_some() {
-            note.message = format!("`${{{}}}` has a default; the value was not copied", v.name);
-        }
-        notes.push(note);
+        let hide = side.secret_vars.contains(&v.name) || super::secrets::is_secret_name(&v.name);
+        notes.push(interpolation_note_hiding(at, v, hide));
     }
     if !side.table.contains_key("model") {
         notes.push(
@@ -193,7 +214,7 @@ pub fn map(name: &str, svc: &Node, lines: &Lines<'_>, notes: &mut Vec<Note>) -> 
             ));
         }
     }
-    let (mut deploy, api_key_var) = deploy::map(name, svc, &image, &side, &inv, lines, notes);
+    let (mut deploy, api_key_var) = deploy::map(name, svc, &image, &side, values, notes);
     if let Some(v) = pinned {
         deploy = with_version(deploy, v);
     }
