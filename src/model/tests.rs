@@ -172,3 +172,25 @@ fn gpt_oss_shards_over_four_gpus_without_a_group_alignment_problem() {
         super::tp_problems(&f, 4)
     );
 }
+
+#[test]
+fn mxfp4_moe_on_marlin_is_padded_to_its_kernel() {
+    let f = catalog("openai/gpt-oss-120b").expect("in the catalog");
+    let weights = |version: &str, gpu: &str, flashinfer: bool| {
+        let mut i = input(1, 79.19, version);
+        i.gpu_name = Some(gpu.to_string());
+        i.flashinfer = flashinfer;
+        estimate(&f, &i).gpus[0].weights_gib
+    };
+    // Triton layout (intermediate padded to 256): vLLM 0.14.1 logged 64.38 GiB on an H100.
+    let triton = weights("0.14.1", "NVIDIA H100 80GB HBM3", true);
+    // Marlin (intermediate to 128, hidden to 256): vLLM 0.10.1 logged 65.97 GiB on an H100.
+    let marlin = weights("0.10.1", "NVIDIA H100 PCIe", true);
+    assert!((triton - 64.38).abs() < 0.3, "{triton}");
+    assert!((marlin - 65.97).abs() < 0.3, "{marlin}");
+    // A pip install of 0.11 has no triton_kernels; the image does. Ampere is always Marlin.
+    assert_eq!(weights("0.11.0", "NVIDIA H100 80GB HBM3", false), marlin);
+    assert_eq!(weights("0.11.0", "NVIDIA H100 80GB HBM3", true), triton);
+    assert_eq!(weights("0.33.0", "NVIDIA A100-SXM4-80GB", true), marlin);
+    assert_eq!(weights("0.33.0", "NVIDIA GeForce RTX 4090", true), marlin);
+}

@@ -102,6 +102,15 @@ impl Accounting {
         }
     }
 
+    /// Whether an mxfp4 MoE runs on Marlin (0.10.1's and 0.11.0's `get_mxfp4_backend`): on
+    /// GPUs before Hopper always; on Hopper in 0.10 (its torch 2.7 is below the Triton path's
+    /// 2.8) and in a pip install of 0.11 (no `triton_kernels`), which `flashinfer = false`
+    /// stands for.
+    pub fn mxfp4_marlin(&self, pre_hopper: bool, flashinfer: bool) -> bool {
+        let v = release(&self.vllm_version).unwrap_or((u64::MAX, u64::MAX, u64::MAX));
+        pre_hopper || (v.0, v.1) < (0, 11) || ((v.0, v.1) == (0, 11) && !flashinfer)
+    }
+
     /// One line for humans.
     pub fn describe(&self) -> String {
         format!(

@@ -138,7 +138,13 @@ pub fn estimate(f: &ModelFacts, input: &PlanInput) -> Plan {
     } else {
         0
     };
-    let weights = weights::bytes_per_gpu(f, tp, pp, ep) / GIB;
+    let gpu_name = input.gpu_name.as_deref();
+    let layout = if accounting.mxfp4_marlin(overhead::is_pre_hopper(gpu_name), input.flashinfer) {
+        weights::Mxfp4Layout::Marlin
+    } else {
+        weights::Mxfp4Layout::Padded
+    };
+    let weights = weights::bytes_per_gpu(f, tp, pp, ep, layout) / GIB;
     let tokens = batched_tokens(input);
     let (_, default_seqs) = overhead::default_limits(total, input.gpu_name.as_deref());
     let seqs = input.max_num_seqs.unwrap_or(default_seqs);

@@ -53,6 +53,26 @@ pub fn is_nvlink(gpu_name: Option<&str>) -> bool {
         }) && !n.contains("PCIE")
 }
 
+/// GPU names of parts before Hopper (compute capability below 9.0: Volta, Turing, Ampere,
+/// Ada), where vLLM runs mxfp4 MoE on Marlin.
+pub fn is_pre_hopper(gpu_name: Option<&str>) -> bool {
+    let Some(name) = gpu_name else { return false };
+    let n = name.to_ascii_uppercase();
+    let words: Vec<&str> = n
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let model = |w: &&str| {
+        [
+            "V100", "T4", "A100", "A800", "A10", "A10G", "A30", "A40", "A16", "A2", "L4", "L40",
+            "L40S", "L20", "A6000", "A5000", "A4000",
+        ]
+        .contains(w)
+            || ((w.starts_with("30") || w.starts_with("40")) && w.len() == 4)
+    };
+    words.iter().any(model)
+}
+
 /// vLLM's default batch limits for the API server (V1 `_set_default_args`): on GPUs of at
 /// least 70 GiB other than the A100, 8192 batched tokens and 1024 sequences; else 2048 and 256.
 pub fn default_limits(gpu_total_gib: f64, gpu_name: Option<&str>) -> (u64, u64) {

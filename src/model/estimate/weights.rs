@@ -18,6 +18,23 @@ use crate::model::{ModelFacts, Quant};
 /// (`vllm/model_executor/layers/quantization/mxfp4.py`, `round_up(..., 256)`): gpt-oss's
 /// 2880 becomes 3072.
 const MXFP4_PAD: u64 = 256;
+/// The Marlin mxfp4 MoE kernel needs `n % 256 == 0` and `k % 128 == 0` for each expert
+/// matrix, so vLLM pads the intermediate slice to 128 and the hidden size to 256 (0.10.1's
+/// and 0.11.0's `mxfp4.py`, `if self.use_marlin:`): gpt-oss's 2880 x 2880 becomes
+/// 2944 x 3072, 2.2% more expert bytes than the Triton layout (its e8m0 scales stay a byte
+/// per 32 values, `mxfp4_marlin_process_scales`).
+const MARLIN_INTER_PAD: u64 = 128;
+const MARLIN_HIDDEN_PAD: u64 = 256;
+
+/// How an mxfp4 MoE checkpoint is laid out on the GPU (vLLM's `get_mxfp4_backend`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mxfp4Layout {
+    /// Triton or FlashInfer: the intermediate slice padded to 256.
+    Padded,
+    /// Marlin: before Hopper, or on Hopper without the Triton path (torch < 2.8 in vLLM
+    /// 0.10; no `triton_kernels` package in a pip install of 0.11).
+    Marlin,
+}
 
 /// Bytes per parameter of a linear layer.
 fn per_param(f: &ModelFacts, expert: bool) -> f64 {
@@ -65,7 +82,7 @@ fn attention(f: &ModelFacts, tp: f64) -> f64 {
 
 /// MLP parameters of all layers on one GPU (before pipeline splitting), in bytes; `ep` is
 /// the number of expert-parallel ranks (0: experts sliced over TP).
-fn mlps(f: &ModelFacts, tp: u64, ep: u64) -> f64 {
+fn mlps(f: &ModelFacts, tp: u64, ep: u64, layout: Mxfp4Layout) -> f64 {
     let h = f.hidden_size as f64;
     let tp_f = tp as f64;
     let dense = |layers: u64, inter: u64| layers as f64 * 3.0 * h * inter as f64 / tp_f;
@@ -73,12 +90,19 @@ fn mlps(f: &ModelFacts, tp: u64, ep: u64) -> f64 {
         return dense(f.layers, f.intermediate_size) * per_param(f, false);
     };
     let mxfp4 = f.quant.as_ref().is_some_and(|q| q.method == "mxfp4");
+    let marlin = mxfp4 && layout == Mxfp4Layout::Marlin;
     let pad = |inter: u64| {
+        let to = if marlin { MARLIN_INTER_PAD } else { MXFP4_PAD };
         if mxfp4 {
-            inter.div_ceil(MXFP4_PAD) * MXFP4_PAD
+            inter.div_ceil(to) * to
         } else {
             inter
         }
+    };
+    let expert_h = if marlin {
+        (f.hidden_size.div_ceil(MARLIN_HIDDEN_PAD) * MARLIN_HIDDEN_PAD) as f64
+    } else {
+        h
     };
     // Expert-intermediate columns this GPU holds, over all experts of one layer.
     let columns = if ep > 0 {
@@ -86,7 +110,7 @@ fn mlps(f: &ModelFacts, tp: u64, ep: u64) -> f64 {
     } else {
         m.experts * pad(m.expert_intermediate.div_ceil(tp))
     } as f64;
-    let experts = m.moe_layers as f64 * 3.0 * h * columns * per_param(f, true);
+    let experts = m.moe_layers as f64 * 3.0 * expert_h * columns * per_param(f, true);
     let shared = dense(m.moe_layers, m.shared_intermediate) * per_param(f, false);
     // The router stays unquantized and replicated.
     let router = m.moe_layers as f64 * h * m.experts as f64 * f.dtype_bytes;
@@ -104,7 +128,7 @@ fn vision(f: &ModelFacts, tp: f64) -> f64 {
 }
 
 /// Bytes of the weights one worker holds (`ep`: expert-parallel ranks, 0 without).
-pub fn bytes_per_gpu(f: &ModelFacts, tp: u64, pp: u64, ep: u64) -> f64 {
+pub fn bytes_per_gpu(f: &ModelFacts, tp: u64, pp: u64, ep: u64, layout: Mxfp4Layout) -> f64 {
     let tp_f = tp as f64;
     if let Some(total) = f.weight_bytes {
         // The checkpoint's own size: every tensor split over TP and PP, closely enough (with
@@ -115,7 +139,7 @@ pub fn bytes_per_gpu(f: &ModelFacts, tp: u64, pp: u64, ep: u64) -> f64 {
     }
     let layers = f.layers as f64;
     let stage = (layers / pp as f64).ceil() / layers.max(1.0);
-    let blocks = (layers * attention(f, tp_f) + mlps(f, tp, ep)) * stage;
+    let blocks = (layers * attention(f, tp_f) + mlps(f, tp, ep, layout)) * stage;
     // Embedding and lm_head stay unquantized and are split over TP by vocabulary. With
     // pipeline stages the first holds the embedding and the last the head (a tied head is
     // copied there), so the fullest GPU holds one of them.
