@@ -194,3 +194,17 @@ fn mxfp4_moe_on_marlin_is_padded_to_its_kernel() {
     assert_eq!(weights("0.33.0", "NVIDIA A100-SXM4-80GB", true), marlin);
     assert_eq!(weights("0.33.0", "NVIDIA GeForce RTX 4090", true), marlin);
 }
+
+#[test]
+fn catalog_additions_weigh_their_parameters() {
+    // Mixtral-8x22B: 140.6B parameters in bf16; Mistral-Small-24B: 23.6B.
+    for (id, params_b) in [
+        ("mistralai/Mixtral-8x22B-Instruct-v0.1", 140.6),
+        ("mistralai/Mistral-Small-24B-Instruct-2501", 23.57),
+    ] {
+        let f = catalog(id).expect("in the catalog");
+        let w = estimate(&f, &input(1, 79.19, "0.11.0")).gpus[0].weights_gib;
+        let want = params_b * 2e9 / 1_073_741_824.0;
+        assert!((w - want).abs() / want < 0.01, "{id}: {w} GiB vs {want}");
+    }
+}
