@@ -45,8 +45,9 @@ pub struct Accounting {
 pub enum SamplerWarmup {
     /// PyTorch's `apply_top_k_top_p`: a full sort of the float32 logits (values, int64
     /// indices and the segmented radix sort's own buffers) beside the bf16 logits and their
-    /// float32 copy. Measured with that exact sequence of operations (torch 2.11, H200):
-    /// 38.0 bytes per logit at the peak, 7.29 GiB for 1024 x 201,088.
+    /// float32 copy. Measured with that sequence of operations
+    /// (`tools/sampler_warmup_peak.py`, torch 2.11 on an H200): 38.0 bytes per logit at the
+    /// peak, 7.29 GiB for 1024 x 201,088.
     Sort,
     /// FlashInfer's `top_k_top_p_sampling_from_logits` (a masked copy and its softmax) or
     /// the Triton kernel (in place, then softmax and the exponential noise): the bf16 logits,
