@@ -6,6 +6,11 @@ use clap::{Parser, Subcommand};
 
 pub use crate::render::Target;
 
+/// Shell completion of an argument that takes a profile: the project's profile names.
+fn profile_completer() -> clap_complete::ArgValueCompleter {
+    clap_complete::ArgValueCompleter::new(crate::commands::completions::profile_or_path)
+}
+
 /// Typed vLLM serving profiles, validated and rendered into docker compose files.
 ///
 /// Exit codes: 0 success, 1 findings at error level or `--check` drift, 2 usage or I/O error.
@@ -51,6 +56,7 @@ pub enum Command {
         /// Profile names, file paths or directories (their *.toml files); all profiles by
         /// default. Paths of partials also check every profile that extends them; a host file
         /// (hosts/NAME.toml) checks every profile.
+        #[arg(add = profile_completer())]
         targets: Vec<String>,
         /// Also run this target's checks (profiles with a [k8s] table get the k8s checks anyway).
         #[arg(long, value_enum)]
@@ -68,8 +74,10 @@ pub enum Command {
     #[command(after_help = "Example:\n  vprof diff chunked_only_safe aggressive_cache")]
     Diff {
         /// The first profile (name or path): the `-` side.
+        #[arg(add = profile_completer())]
         a: String,
         /// The second profile (name or path): the `+` side.
+        #[arg(add = profile_completer())]
         b: String,
         /// The target both sides are rendered for.
         #[arg(long, value_enum, default_value_t = Target::Compose)]
@@ -83,6 +91,7 @@ pub enum Command {
     #[command(after_help = "Example:\n  vprof show chunked_only_safe")]
     Show {
         /// The profile (name or path; not a partial: show a profile that extends it).
+        #[arg(add = profile_completer())]
         name: String,
     },
     /// List profiles: model, TP, GPU memory fraction, prefix caching, chunked prefill, context.
@@ -92,6 +101,7 @@ pub enum Command {
     #[command(after_help = "Example:\n  vprof plan chunked_only_safe")]
     Plan {
         /// The profile (name or path; not a partial: plan a profile that extends it).
+        #[arg(add = profile_completer())]
         name: String,
     },
     /// Expand a grid of settings over a base profile; write the points that would start.
@@ -118,6 +128,7 @@ pub enum Command {
     /// Compare a running vLLM server with the profile (/v1/models, /metrics, /version).
     #[command(after_help = "Example:\n  vprof verify qwen3_8b --url http://gpu-host:8000")]
     Verify {
+        #[arg(add = profile_completer())]
         name: String,
         /// The server (default: http://127.0.0.1:PORT, the profile's published port).
         #[arg(long)]
@@ -157,6 +168,7 @@ pub enum Command {
     #[command(after_help = "Example:\n  vprof doctor qwen3_8b")]
     Doctor {
         /// The profile (name or path).
+        #[arg(add = profile_completer())]
         name: String,
     },
     /// Print shell completions (bash, zsh, fish) or the man page (man).
@@ -205,7 +217,7 @@ pub enum VllmCommand {
 pub struct RenderArgs {
     /// Profile names or paths; each renders into deploy/NAME, or all into one compose file
     /// with --out.
-    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    #[arg(required_unless_present = "all", conflicts_with = "all", add = profile_completer())]
     pub names: Vec<String>,
     /// Every profile of the project (partials excepted), each into deploy/NAME.
     #[arg(long, conflicts_with = "out")]
@@ -262,7 +274,11 @@ pub struct ImportArgs {
 #[derive(Debug, clap::Args)]
 pub struct BenchArgs {
     /// The profile the server runs.
-    #[arg(required_unless_present = "compare", conflicts_with = "compare")]
+    #[arg(
+        required_unless_present = "compare",
+        conflicts_with = "compare",
+        add = profile_completer()
+    )]
     pub name: Option<String>,
     /// The server (default: http://127.0.0.1:PORT, the profile's published port).
     #[arg(long)]

@@ -78,10 +78,13 @@ fn env_values(compose: &Path) -> Values {
 
 /// The version whose flags read the original command: the image tag's, else (a floating or
 /// custom tag) the newest version that accepts every flag, as the importer infers it.
+/// A version tag without a table is read with the newest table, as the importer does.
 fn version(image: &str, args: &[Token]) -> Version {
     let found = target(image, None, None, &Tables::default());
     match found.pinning {
         Pinning::VersionTag if found.problem.is_none() => found.version,
+        // a version without a table: the tag still says which, nothing to infer
+        Pinning::VersionTag => Version::newest(),
         _ => import::newest_accepting(args).map_or_else(Version::newest, |i| i.version),
     }
 }

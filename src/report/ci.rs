@@ -1,6 +1,7 @@
 //! Findings for CI: SARIF 2.1.0 (GitHub code scanning and other SARIF readers) and GitHub
 //! Actions workflow commands (`::error file=...,line=...::message` annotations).
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Value, json};
 
 use super::Finding;
@@ -32,13 +33,17 @@ pub fn sarif(findings: &Diagnostics, sources: &SourceMap) -> Value {
             let mut result = json!({
                 "ruleId": f.check,
                 "ruleIndex": Check::ALL.iter().position(|c| *c == d.check).unwrap_or(0),
-                "level": if f.level == "error" { "error" } else { "warning" },
+                "level": match f.level.as_str() {
+                    "error" => "error",
+                    "note" => "note",
+                    _ => "warning",
+                },
                 "message": { "text": text },
             });
             if let (Some(file), Some(line), Some(column)) = (&f.file, f.line, f.column) {
                 result["locations"] = json!([{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": file },
+                        "artifactLocation": { "uri": uri(file) },
                         "region": { "startLine": line, "startColumn": column },
                     }
                 }]);
@@ -58,6 +63,33 @@ pub fn sarif(findings: &Diagnostics, sources: &SourceMap) -> Value {
             "results": results,
         }],
     })
+}
+
+/// What a path keeps as it is in a URI reference: RFC 3986's unreserved characters, the
+/// sub-delimiters, `@` and `/` (`:` is escaped: in a first segment it would read as a scheme).
+const PATH_KEEPS: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b'@')
+    .remove(b'/');
+
+/// A file path as SARIF's `artifactLocation.uri`, a URI reference: `my profiles/p.toml` is
+/// `my%20profiles/p.toml`.
+fn uri(path: &str) -> String {
+    utf8_percent_encode(path, PATH_KEEPS).to_string()
 }
 
 /// One GitHub Actions workflow command per finding.
@@ -104,7 +136,14 @@ fn property(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{data, property};
+    use super::{data, property, uri};
+
+    #[test]
+    fn uris_of_odd_paths() {
+        assert_eq!(uri("profiles/a-b_c.toml"), "profiles/a-b_c.toml");
+        assert_eq!(uri("my dir/50% #1?.toml"), "my%20dir/50%25%20%231%3F.toml");
+        assert_eq!(uri("c:/x/é.toml"), "c%3A/x/%C3%A9.toml");
+    }
 
     #[test]
     fn workflow_command_escapes() {
