@@ -217,7 +217,8 @@ mod fault {
     /// for that line, not for a time), then sleeps long enough to be killed.
     pub fn pause_before_rename() {
         if matches!(get(), Some((w, _)) if w == "pause") {
-            eprintln!("{PAUSED}");
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "{PAUSED}");
             std::thread::sleep(std::time::Duration::from_secs(300));
         }
     }
