@@ -74,8 +74,77 @@ fn compose() -> impl Strategy<Value = String> {
         })
 }
 
+/// Env file text: assignments, quotes, comments, references, garbage.
+fn env_text() -> impl Strategy<Value = String> {
+    proptest::string::string_regex(r#"[A-Z_=:"' #$\\{}\na-z0-9-]{0,200}"#).unwrap()
+}
+
+/// A compose file whose command and environment read secrets (and plain variables) in every
+/// form compose has.
+fn reading_secrets() -> impl Strategy<Value = String> {
+    let reference = prop_oneof![
+        Just("${HF_TOKEN}"),
+        Just("$HF_TOKEN"),
+        Just("${VLLM_API_KEY:-d}"),
+        Just("${MY_API_KEY-d}"),
+        Just("${X:-${HF_TOKEN}}"),
+        Just("${HF_TOKEN:+alt}"),
+        Just("${PLAIN:-${VLLM_API_KEY}}"),
+        Just("${PLAIN}"),
+    ];
+    let flag = prop_oneof![
+        Just("--api-key"),
+        Just("--hf-token"),
+        Just("--model"),
+        Just("--served-model-name"),
+    ];
+    (
+        proptest::collection::vec((flag, reference.clone()), 1..6),
+        proptest::collection::vec(
+            (
+                prop_oneof![Just("HF_TOKEN"), Just("VLLM_API_KEY"), Just("OTHER")],
+                reference,
+            ),
+            0..4,
+        ),
+    )
+        .prop_map(|(args, env)| {
+            let command: Vec<String> = args.iter().map(|(f, r)| format!("{f} {r}")).collect();
+            let env: Vec<String> = env
+                .iter()
+                .map(|(n, r)| format!("      - {n}={r}\n"))
+                .collect();
+            format!(
+                "services:\n  vllm:\n    image: vllm/vllm-openai:v0.11.0\n    command: >\n      {}\n    environment:\n{}",
+                command.join(" "),
+                env.concat()
+            )
+        })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Whatever the env files say, the import does not panic, and the value of a secret they
+    /// set reaches neither a profile nor a note.
+    #[test]
+    fn env_files_never_panic_and_never_leak(env in env_text(), compose in reading_secrets()) {
+        let mut values = vprof::import::Values::default();
+        let _ = values.read("x.env", &env);
+        values
+            .read("s.env", "HF_TOKEN=hf_LEAK1\nVLLM_API_KEY='sk-LEAK2'\nMY_API_KEY=\"sk-LEAK3\"\nPLAIN=p\n")
+            .unwrap();
+        let inputs = [vprof::import::Input::new(String::from("c.yml"), &compose).with_values(values)];
+        let result = vprof::import::import(&inputs, None);
+        for o in result.profiles.iter().chain(&result.partials) {
+            let text = o.text(&inputs);
+            prop_assert!(!text.contains("LEAK"), "{compose}\n{text}");
+        }
+        for note in result.notes.iter().flatten() {
+            prop_assert!(!note.message.contains("LEAK"), "{compose}\n{}", note.message);
+            prop_assert!(!note.help.as_deref().unwrap_or("").contains("LEAK"));
+        }
+    }
 
     #[test]
     fn arbitrary_text_never_panics(text in yamlish()) {

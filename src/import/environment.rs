@@ -100,6 +100,10 @@ pub fn environment(svc: &Node, side: &VllmSide, values: &Values, notes: &mut Vec
             } else {
                 secrets::classify(&text_value, &vars)
             };
+            // set in an env file: say where (never the value)
+            for v in vars.iter().filter(|v| v.set_in.is_some()) {
+                notes.push(super::service::interpolation_note_hiding(line, v, true));
+            }
             match source {
                 SecretValue::Reference { var, default } => {
                     if default {
