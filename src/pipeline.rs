@@ -26,9 +26,10 @@ use std::path::{Path, PathBuf};
 use crate::check;
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap, did_you_mean};
 use crate::error::Error;
+use crate::profile::inherit::{PREPARSE_BATCH, profile_stems};
 use crate::profile::load::{self, LoadedText};
 use crate::profile::node::Node;
-use crate::profile::{Loader, Profile, inherit::profile_stems, resolve};
+use crate::profile::{Loader, Profile, resolve};
 use crate::project::Project;
 use crate::render::Target as RenderTarget;
 
@@ -74,6 +75,7 @@ pub struct Pipeline {
 impl Pipeline {
     /// Find the project from `cwd` upwards (`vprof.toml`) and read its settings.
     pub fn open(cwd: &Path) -> Result<Pipeline, Error> {
+        check::schema::warm_up();
         let mut sources = SourceMap::default();
         let mut raw = Diagnostics::default();
         let project = Project::discover(cwd, &mut sources, &mut raw)?;
@@ -207,12 +209,16 @@ impl Pipeline {
         let mut profiles = Vec::new();
         {
             let mut loader = Loader::new(&self.project, &self.cwd, &mut self.sources, &mut raw);
-            for t in targets {
-                if t.is_partial() {
-                    loader.check_only(&t.path)?;
-                } else if let Some(p) = loader.profile(&t.path, &t.name)? {
-                    check::profile(&p, &self.project, loader.diags);
-                    profiles.push(p);
+            for batch in targets.chunks(PREPARSE_BATCH) {
+                let paths: Vec<&Path> = batch.iter().map(|t| t.path.as_path()).collect();
+                loader.preparse(&paths)?;
+                for t in batch {
+                    if t.is_partial() {
+                        loader.check_only(&t.path)?;
+                    } else if let Some(p) = loader.profile(&t.path, &t.name)? {
+                        check::profile(&p, &self.project, loader.diags);
+                        profiles.push(p);
+                    }
                 }
             }
         }

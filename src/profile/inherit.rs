@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use crate::check::schema::{self, SchemaKind};
 use crate::diagnostics::{Check, Diagnostic, Diagnostics, FileId, Label, SourceMap, did_you_mean};
@@ -28,13 +29,37 @@ enum Parent {
 }
 
 /// A parsed, schema-checked file.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct Parsed {
     file: FileId,
     node: Node,
     /// False when the file has syntax or schema errors.
     valid: bool,
 }
+
+/// What the loader remembers of a file it has read (its findings are reported once).
+#[derive(Debug)]
+enum Seen {
+    /// Parsed and kept: a file others extend, or not built yet.
+    Kept(Rc<Parsed>),
+    /// A built profile's own file, whose tree was let go (memory stays flat over thousands
+    /// of profiles); parsed again, silently, if another profile extends it.
+    Released { file: FileId, valid: bool },
+    /// Unreadable or not TOML (the finding is reported).
+    Failed,
+    /// Read ahead by [`Loader::preparse`]: its findings are reported at its first use, so
+    /// the order of findings is that of reading the files one by one.
+    Pending {
+        parsed: Option<Parsed>,
+        findings: Diagnostics,
+    },
+}
+
+/// An `extends` chain, leaf first: each file and its parsed tree.
+type Chain = Vec<(PathBuf, Rc<Parsed>)>;
+
+/// Files read ahead per call of [`Loader::preparse`] (memory stays bounded).
+pub const PREPARSE_BATCH: usize = 256;
 
 /// Reads profiles of one project into the caller's sources and findings (see
 /// `crate::pipeline`, which owns them).
@@ -44,7 +69,7 @@ pub struct Loader<'p> {
     pub cwd: &'p Path,
     pub sources: &'p mut SourceMap,
     pub diags: &'p mut Diagnostics,
-    files: HashMap<PathBuf, Option<Parsed>>,
+    files: HashMap<PathBuf, Seen>,
 }
 
 impl<'p> Loader<'p> {
@@ -63,10 +88,38 @@ impl<'p> Loader<'p> {
         }
     }
 
-    fn parse_file(&mut self, path: &Path, kind: SchemaKind) -> Result<Option<Parsed>, Error> {
+    fn parse_file(&mut self, path: &Path, kind: SchemaKind) -> Result<Option<Rc<Parsed>>, Error> {
         let key = path.to_path_buf();
-        if let Some(cached) = self.files.get(&key) {
-            return Ok(cached.clone());
+        match self.files.get(&key) {
+            Some(Seen::Kept(parsed)) => return Ok(Some(Rc::clone(parsed))),
+            Some(Seen::Failed) => return Ok(None),
+            Some(Seen::Pending { .. }) => {
+                let Some(Seen::Pending { parsed, findings }) = self.files.remove(&key) else {
+                    return Ok(None);
+                };
+                self.diags.extend(findings.into_vec());
+                let parsed = parsed.map(Rc::new);
+                let seen = parsed
+                    .as_ref()
+                    .map_or(Seen::Failed, |p| Seen::Kept(Rc::clone(p)));
+                self.files.insert(key, seen);
+                return Ok(parsed);
+            }
+            Some(Seen::Released { file, valid }) => {
+                let (file, valid) = (*file, *valid);
+                // Its findings were reported when it was first read.
+                let mut quiet = Diagnostics::default();
+                let parsed = load::parse(file, self.sources, &mut quiet)
+                    .map(|node| Rc::new(Parsed { file, node, valid }));
+                self.files.insert(
+                    key,
+                    parsed
+                        .as_ref()
+                        .map_or(Seen::Failed, |p| Seen::Kept(Rc::clone(p))),
+                );
+                return Ok(parsed);
+            }
+            None => {}
         }
         let display = crate::paths::display(path, self.cwd);
         let parsed = match load::read_source(path, &display, self.sources, self.diags)? {
@@ -77,12 +130,68 @@ impl<'p> Loader<'p> {
                     let before = self.diags.error_count();
                     schema::validate(&node, kind, self.diags)?;
                     let valid = self.diags.error_count() == before;
-                    Some(Parsed { file, node, valid })
+                    Some(Rc::new(Parsed { file, node, valid }))
                 }
             },
         };
-        self.files.insert(key, parsed.clone());
+        let seen = parsed
+            .as_ref()
+            .map_or(Seen::Failed, |p| Seen::Kept(Rc::clone(p)));
+        self.files.insert(key, seen);
         Ok(parsed)
+    }
+
+    /// Read the given profile files and parse and schema-check them on every core, ahead of
+    /// [`Loader::profile`] and [`Loader::check_only`], which then find them done. Nothing is
+    /// reported here; a file that cannot be read is left for its turn, which reports it.
+    pub fn preparse(&mut self, paths: &[&Path]) -> Result<(), Error> {
+        let mut work = Vec::new();
+        for path in paths {
+            if self.files.contains_key(*path) || name::invalid(&stem(path)).is_some() {
+                continue;
+            }
+            let display = crate::paths::display(path, self.cwd);
+            let mut findings = Diagnostics::default();
+            match load::read_source(path, &display, self.sources, &mut findings) {
+                Ok(LoadedText::Text(file)) => work.push((path.to_path_buf(), file, findings)),
+                Ok(LoadedText::Invalid) => {
+                    let parsed = None;
+                    self.files
+                        .insert(path.to_path_buf(), Seen::Pending { parsed, findings });
+                }
+                Err(_) => {}
+            }
+        }
+        let sources: &SourceMap = self.sources;
+        let parsed = parallel_map(&work, |(_, file, _)| -> Result<_, Error> {
+            let mut findings = Diagnostics::default();
+            let Some(node) = load::parse(*file, sources, &mut findings) else {
+                return Ok((None, findings));
+            };
+            let before = findings.error_count();
+            schema::validate(&node, SchemaKind::Profile, &mut findings)?;
+            let valid = findings.error_count() == before;
+            Ok((Some((node, valid)), findings))
+        });
+        for ((path, file, mut findings), result) in work.into_iter().zip(parsed) {
+            let (tree, more) = result?;
+            findings.extend(more.into_vec());
+            let parsed = tree.map(|(node, valid)| Parsed { file, node, valid });
+            self.files.insert(path, Seen::Pending { parsed, findings });
+        }
+        Ok(())
+    }
+
+    /// Let go of the tree of a file that was built into a profile: its findings are out.
+    fn release(&mut self, path: &Path) {
+        if let Some(seen) = self.files.get_mut(path)
+            && let Seen::Kept(parsed) = seen
+        {
+            *seen = Seen::Released {
+                file: parsed.file,
+                valid: parsed.valid,
+            };
+        }
     }
 
     /// Parse and schema-check a file without building a profile from it (partials).
@@ -134,10 +243,12 @@ impl<'p> Loader<'p> {
         for (_, child) in iter {
             merged.merge(&child.node);
         }
+        let files: Vec<FileId> = chain.iter().map(|(_, p)| p.file).collect();
+        drop(chain);
+        self.release(path);
         if !self.graft_host(&mut merged)? {
             return Ok(None);
         }
-        let files: Vec<FileId> = chain.iter().map(|(_, p)| p.file).collect();
         Ok(resolve::build(
             name,
             path,
@@ -150,7 +261,7 @@ impl<'p> Loader<'p> {
 
     /// The profile at `path` followed by each file it extends, leaf first; `None` when a file
     /// of the chain is invalid or the chain is broken (its findings are in `self.diags`).
-    fn extends_chain(&mut self, path: &Path) -> Result<Option<Vec<(PathBuf, Parsed)>>, Error> {
+    fn extends_chain(&mut self, path: &Path) -> Result<Option<Chain>, Error> {
         let Some(leaf) = self.parse_file(path, SchemaKind::Profile)? else {
             return Ok(None);
         };
@@ -173,7 +284,7 @@ impl<'p> Loader<'p> {
 
     /// The file the last profile of `chain` extends. A bad name, a cycle, an over-long chain
     /// or a missing parent is a finding (pushed here) and breaks the chain.
-    fn parent_of(&mut self, chain: &[(PathBuf, Parsed)]) -> Parent {
+    fn parent_of(&mut self, chain: &Chain) -> Parent {
         let (current_path, current) = &chain[chain.len() - 1];
         let Some(ext) = current.node.get("extends") else {
             return Parent::None;
@@ -281,9 +392,32 @@ impl<'p> Loader<'p> {
         if !parsed.valid {
             return Ok(false);
         }
-        table.insert("host".into(), parsed.node);
+        table.insert("host".into(), parsed.node.clone());
         Ok(true)
     }
+}
+
+/// `f` over `items` on every core (scoped threads over equal chunks), results in order.
+/// Small inputs stay on this thread: a thread costs more than a few files.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    if threads < 2 || items.len() < 32 {
+        return items.iter().map(&f).collect();
+    }
+    let f = &f;
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = items
+            .chunks(items.len().div_ceil(threads))
+            .map(|chunk| scope.spawn(move || chunk.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 fn stem(path: &Path) -> String {
