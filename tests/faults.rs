@@ -119,21 +119,40 @@ fn a_failure_after_the_first_rename_is_reported_precisely() {
 
 /// Killed between writing the temporary files and renaming them: the files are old, the
 /// temporary files (which hold the secrets) are removed by the next run.
+///
+/// The kill waits for the line the paused process prints once every temporary file is
+/// written and synced, not for the files to appear: a temporary file exists (empty) before
+/// its bytes are written, so under load a kill timed by its appearance could land before the
+/// `.env` temporary held anything.
 #[test]
 fn kill_between_write_and_rename() {
+    use std::io::BufRead;
     let dir = scratch();
     let before = rendered(dir.path());
     let mut child = command(dir.path(), &["render", "p", "--yes"])
         .env("VPROF_FAULT", "pause")
+        .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let start = Instant::now();
-    while temps(dir.path()).len() < 2 {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "no temporary files appeared"
-        );
-        std::thread::sleep(Duration::from_millis(20));
+    let pipe = std::io::BufReader::new(child.stderr.take().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in pipe.lines() {
+            let _ = tx.send(line.unwrap());
+        }
+    });
+    let paused = "vprof: VPROF_FAULT=pause: temporary files written, paused before renaming";
+    let mut seen = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while seen.last().map(String::as_str) != Some(paused) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) => seen.push(line),
+            Err(e) => {
+                let _ = child.kill();
+                panic!("vprof did not pause ({e}); stderr: {seen:?}");
+            }
+        }
     }
     child.kill().unwrap();
     child.wait().unwrap();

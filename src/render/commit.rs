@@ -179,9 +179,14 @@ fn set_mode(_path: &Path, _kind: Kind) -> std::io::Result<()> {
 
 /// Injected failures for the fault tests: `VPROF_FAULT` is `write:N` (the N-th temporary
 /// file gets half its bytes, then "no space left"), `rename:N` (the N-th rename fails),
-/// `pause` (sleep 30 s between writing and renaming, to be killed there) or `readonly`
-/// (creating files fails as on a read-only file system). Debug builds only.
+/// `pause` (between writing and renaming: print the `PAUSED` line to stderr, then sleep
+/// 300 s, to be killed there) or `readonly` (creating files fails as on a read-only file
+/// system). Debug builds only.
 mod fault {
+    /// The line `pause` prints when every temporary file is written and synced.
+    pub const PAUSED: &str =
+        "vprof: VPROF_FAULT=pause: temporary files written, paused before renaming";
+
     #[cfg(debug_assertions)]
     fn get() -> Option<(String, usize)> {
         let v = std::env::var("VPROF_FAULT").ok()?;
@@ -208,9 +213,13 @@ mod fault {
         }
     }
 
+    /// Says so on stderr once every temporary file is written and synced (a test waits
+    /// for that line, not for a time), then sleeps long enough to be killed.
     pub fn pause_before_rename() {
         if matches!(get(), Some((w, _)) if w == "pause") {
-            std::thread::sleep(std::time::Duration::from_secs(30));
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "{PAUSED}");
+            std::thread::sleep(std::time::Duration::from_secs(300));
         }
     }
 
