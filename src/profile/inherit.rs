@@ -30,16 +30,16 @@ enum Parent {
 
 /// A parsed, schema-checked file.
 #[derive(Debug)]
-struct Parsed {
-    file: FileId,
-    node: Node,
+pub(super) struct Parsed {
+    pub(super) file: FileId,
+    pub(super) node: Node,
     /// False when the file has syntax or schema errors.
-    valid: bool,
+    pub(super) valid: bool,
 }
 
 /// What the loader remembers of a file it has read (its findings are reported once).
 #[derive(Debug)]
-enum Seen {
+pub(super) enum Seen {
     /// Parsed and kept: a file others extend, or not built yet.
     Kept(Rc<Parsed>),
     /// A built profile's own file, whose tree was let go (memory stays flat over thousands
@@ -55,11 +55,27 @@ enum Seen {
     },
 }
 
+/// A profile's files merged into one tree, not yet built (see [`Merged::build`]).
+#[derive(Debug)]
+pub struct Merged {
+    pub name: String,
+    pub path: PathBuf,
+    /// The chain's files, leaf first.
+    pub files: Vec<FileId>,
+    pub tree: Node,
+}
+
+impl Merged {
+    /// Resolve the tree into a strict [`Profile`]; `None` after findings.
+    pub fn build(self, project: &Project, diags: &mut Diagnostics) -> Option<Profile> {
+        resolve::build(
+            &self.name, &self.path, self.files, self.tree, project, diags,
+        )
+    }
+}
+
 /// An `extends` chain, leaf first: each file and its parsed tree.
 type Chain = Vec<(PathBuf, Rc<Parsed>)>;
-
-/// Files read ahead per call of [`Loader::preparse`] (memory stays bounded).
-pub const PREPARSE_BATCH: usize = 256;
 
 /// Reads profiles of one project into the caller's sources and findings (see
 /// `crate::pipeline`, which owns them).
@@ -69,7 +85,7 @@ pub struct Loader<'p> {
     pub cwd: &'p Path,
     pub sources: &'p mut SourceMap,
     pub diags: &'p mut Diagnostics,
-    files: HashMap<PathBuf, Seen>,
+    pub(super) files: HashMap<PathBuf, Seen>,
 }
 
 impl<'p> Loader<'p> {
@@ -93,18 +109,7 @@ impl<'p> Loader<'p> {
         match self.files.get(&key) {
             Some(Seen::Kept(parsed)) => return Ok(Some(Rc::clone(parsed))),
             Some(Seen::Failed) => return Ok(None),
-            Some(Seen::Pending { .. }) => {
-                let Some(Seen::Pending { parsed, findings }) = self.files.remove(&key) else {
-                    return Ok(None);
-                };
-                self.diags.extend(findings.into_vec());
-                let parsed = parsed.map(Rc::new);
-                let seen = parsed
-                    .as_ref()
-                    .map_or(Seen::Failed, |p| Seen::Kept(Rc::clone(p)));
-                self.files.insert(key, seen);
-                return Ok(parsed);
-            }
+            Some(Seen::Pending { .. }) => return Ok(self.take_pending(path).flatten()),
             Some(Seen::Released { file, valid }) => {
                 let (file, valid) = (*file, *valid);
                 // Its findings were reported when it was first read.
@@ -139,47 +144,6 @@ impl<'p> Loader<'p> {
             .map_or(Seen::Failed, |p| Seen::Kept(Rc::clone(p)));
         self.files.insert(key, seen);
         Ok(parsed)
-    }
-
-    /// Read the given profile files and parse and schema-check them on every core, ahead of
-    /// [`Loader::profile`] and [`Loader::check_only`], which then find them done. Nothing is
-    /// reported here; a file that cannot be read is left for its turn, which reports it.
-    pub fn preparse(&mut self, paths: &[&Path]) -> Result<(), Error> {
-        let mut work = Vec::new();
-        for path in paths {
-            if self.files.contains_key(*path) || name::invalid(&stem(path)).is_some() {
-                continue;
-            }
-            let display = crate::paths::display(path, self.cwd);
-            let mut findings = Diagnostics::default();
-            match load::read_source(path, &display, self.sources, &mut findings) {
-                Ok(LoadedText::Text(file)) => work.push((path.to_path_buf(), file, findings)),
-                Ok(LoadedText::Invalid) => {
-                    let parsed = None;
-                    self.files
-                        .insert(path.to_path_buf(), Seen::Pending { parsed, findings });
-                }
-                Err(_) => {}
-            }
-        }
-        let sources: &SourceMap = self.sources;
-        let parsed = parallel_map(&work, |(_, file, _)| -> Result<_, Error> {
-            let mut findings = Diagnostics::default();
-            let Some(node) = load::parse(*file, sources, &mut findings) else {
-                return Ok((None, findings));
-            };
-            let before = findings.error_count();
-            schema::validate(&node, SchemaKind::Profile, &mut findings)?;
-            let valid = findings.error_count() == before;
-            Ok((Some((node, valid)), findings))
-        });
-        for ((path, file, mut findings), result) in work.into_iter().zip(parsed) {
-            let (tree, more) = result?;
-            findings.extend(more.into_vec());
-            let parsed = tree.map(|(node, valid)| Parsed { file, node, valid });
-            self.files.insert(path, Seen::Pending { parsed, findings });
-        }
-        Ok(())
     }
 
     /// Let go of the tree of a file that was built into a profile: its findings are out.
@@ -228,6 +192,15 @@ impl<'p> Loader<'p> {
     /// Load the profile at `path` (named `name`), resolve its chain and host, and build it.
     /// `Ok(None)` means findings were reported that stop this profile from being built.
     pub fn profile(&mut self, path: &Path, name: &str) -> Result<Option<Profile>, Error> {
+        let Some(m) = self.merged(path, name)? else {
+            return Ok(None);
+        };
+        Ok(m.build(self.project, self.diags))
+    }
+
+    /// The profile at `path` with its `extends` chain merged and its host grafted, ready to
+    /// be built; `Ok(None)` after findings that stop it.
+    pub fn merged(&mut self, path: &Path, name: &str) -> Result<Option<Merged>, Error> {
         if !self.name_ok(path) {
             return Ok(None);
         }
@@ -239,24 +212,22 @@ impl<'p> Loader<'p> {
         let Some((_, root)) = iter.next() else {
             return Ok(None);
         };
-        let mut merged = root.node.clone();
+        let mut tree = root.node.clone();
         for (_, child) in iter {
-            merged.merge(&child.node);
+            tree.merge(&child.node);
         }
         let files: Vec<FileId> = chain.iter().map(|(_, p)| p.file).collect();
         drop(chain);
         self.release(path);
-        if !self.graft_host(&mut merged)? {
+        if !self.graft_host(&mut tree)? {
             return Ok(None);
         }
-        Ok(resolve::build(
-            name,
-            path,
+        Ok(Some(Merged {
+            name: name.to_string(),
+            path: path.to_path_buf(),
             files,
-            merged,
-            self.project,
-            self.diags,
-        ))
+            tree,
+        }))
     }
 
     /// The profile at `path` followed by each file it extends, leaf first; `None` when a file
@@ -397,30 +368,7 @@ impl<'p> Loader<'p> {
     }
 }
 
-/// `f` over `items` on every core (scoped threads over equal chunks), results in order.
-/// Small inputs stay on this thread: a thread costs more than a few files.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    if threads < 2 || items.len() < 32 {
-        return items.iter().map(&f).collect();
-    }
-    let f = &f;
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = items
-            .chunks(items.len().div_ceil(threads))
-            .map(|chunk| scope.spawn(move || chunk.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| {
-                w.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
-}
-
-fn stem(path: &Path) -> String {
+pub(super) fn stem(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
