@@ -26,9 +26,11 @@ use std::path::{Path, PathBuf};
 use crate::check;
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, SourceMap, did_you_mean};
 use crate::error::Error;
+use crate::profile::batch;
+use crate::profile::inherit::profile_stems;
 use crate::profile::load::{self, LoadedText};
 use crate::profile::node::Node;
-use crate::profile::{Loader, Profile, inherit::profile_stems, resolve};
+use crate::profile::{Loader, Profile, resolve};
 use crate::project::Project;
 use crate::render::Target as RenderTarget;
 
@@ -55,6 +57,12 @@ impl Target {
     }
 }
 
+/// Whether a profile's `host` names a file of `hosts/` (its table came from there), which
+/// other profiles may name too.
+pub fn names_host(p: &Profile) -> bool {
+    p.node("host").is_some() && !p.files.contains(&p.origin("host").file)
+}
+
 /// The partial rule: a profile whose name starts with `_` only exists to be extended.
 pub fn is_partial_name(name: &str) -> bool {
     name.starts_with('_')
@@ -74,6 +82,7 @@ pub struct Pipeline {
 impl Pipeline {
     /// Find the project from `cwd` upwards (`vprof.toml`) and read its settings.
     pub fn open(cwd: &Path) -> Result<Pipeline, Error> {
+        check::schema::warm_up();
         let mut sources = SourceMap::default();
         let mut raw = Diagnostics::default();
         let project = Project::discover(cwd, &mut sources, &mut raw)?;
@@ -203,16 +212,51 @@ impl Pipeline {
     /// Load, resolve and check profiles; partials are parsed and schema-checked only.
     /// Returns the profiles that could be built (the others have findings).
     pub fn load(&mut self, targets: &[Target]) -> Result<Vec<Profile>, Error> {
+        self.load_kept(targets, |_| true)
+    }
+
+    /// [`Pipeline::load`], keeping only the profiles `keep` selects once they are checked:
+    /// `validate` of thousands of profiles holds the few that name a host, not every one.
+    pub fn load_kept(
+        &mut self,
+        targets: &[Target],
+        keep: impl Fn(&Profile) -> bool,
+    ) -> Result<Vec<Profile>, Error> {
         let mut raw = Diagnostics::default();
         let mut profiles = Vec::new();
         {
             let mut loader = Loader::new(&self.project, &self.cwd, &mut self.sources, &mut raw);
-            for t in targets {
-                if t.is_partial() {
-                    loader.check_only(&t.path)?;
-                } else if let Some(p) = loader.profile(&t.path, &t.name)? {
-                    check::profile(&p, &self.project, loader.diags);
-                    profiles.push(p);
+            for batch in targets.chunks(batch::BATCH) {
+                let paths: Vec<&Path> = batch.iter().map(|t| t.path.as_path()).collect();
+                loader.preparse(&paths)?;
+                // Chains on this thread (they share files), each target's findings set aside;
+                // building and checking on every core; then everything out in target order.
+                let mut before = Vec::with_capacity(batch.len());
+                let mut merged = Vec::new();
+                for t in batch {
+                    let start = loader.diags.len();
+                    let m = if t.is_partial() {
+                        loader.check_only(&t.path)?;
+                        None
+                    } else {
+                        loader.merged(&t.path, &t.name)?
+                    };
+                    before.push((loader.diags.split_off(start), m.is_some()));
+                    merged.extend(m);
+                }
+                let mut built = batch::build_all(merged, &self.project).into_iter();
+                for (findings, was_merged) in before {
+                    loader.diags.extend(findings);
+                    if !was_merged {
+                        continue;
+                    }
+                    let Some((profile, findings)) = built.next() else {
+                        break;
+                    };
+                    loader.diags.extend(findings.into_vec());
+                    if let Some(p) = profile.filter(|p| keep(p)) {
+                        profiles.push(p);
+                    }
                 }
             }
         }
@@ -314,11 +358,11 @@ impl Pipeline {
     /// (`host = "NAME"`): they run on one machine, so their GPU fractions and ports meet.
     pub fn check_by_host(&mut self, profiles: &[Profile]) {
         let mut groups: std::collections::BTreeMap<FileId, Vec<Profile>> = Default::default();
-        for p in profiles {
-            let origin = p.origin("host");
-            if p.node("host").is_some() && !p.files.contains(&origin.file) {
-                groups.entry(origin.file).or_default().push(p.clone());
-            }
+        for p in profiles.iter().filter(|p| names_host(p)) {
+            groups
+                .entry(p.origin("host").file)
+                .or_default()
+                .push(p.clone());
         }
         for group in groups.values() {
             self.check_together(group);

@@ -88,7 +88,6 @@ impl Project {
         sources: &mut SourceMap,
         diags: &mut Diagnostics,
     ) -> Result<Project, crate::error::Error> {
-        crate::vllm::check_embedded().map_err(crate::error::Error::Internal)?;
         let mut dir = Some(start);
         while let Some(d) = dir {
             let candidate = d.join(SETTINGS_FILE);

@@ -4,6 +4,7 @@
 //! each file against the disk on stdout; then `--check` (exit 1 on drift), `--dry-run`, or
 //! write (after a confirmation on a terminal, unless `--yes`).
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::{Context, shown};
@@ -151,7 +152,7 @@ fn finish(
     };
     let (outcome, notes, written) = if opts.check {
         let (outcome, notes) = check_outcome(ctx, &planned, &fixes);
-        (outcome, notes, Vec::new())
+        (outcome, notes, HashSet::new())
     } else {
         // Asking needs the diff on the screen first.
         let ask = ctx.printer.interactive && !opts.yes;
@@ -255,7 +256,7 @@ fn write_planned(
     planned: &[Planned],
     ask: bool,
     locked: bool,
-) -> Result<(String, Vec<PathBuf>), Error> {
+) -> Result<(String, HashSet<PathBuf>), Error> {
     let mut notes = String::new();
     let refused: Vec<(&Planned, &str)> = planned
         .iter()
@@ -271,7 +272,7 @@ fn write_planned(
                 shown(ctx, &p.file.path)
             ));
         }
-        return Ok((notes, Vec::new()));
+        return Ok((notes, HashSet::new()));
     }
     if let Some((p, reason)) = refused.first() {
         return Err(write::refused_error(&shown(ctx, &p.file.path), reason));
@@ -283,16 +284,18 @@ fn write_planned(
         for p in planned {
             notes.push_str(&format!("{} is up to date\n", shown(ctx, &p.file.path)));
         }
-        return Ok((notes, Vec::new()));
+        return Ok((notes, HashSet::new()));
     }
     if ask && !ctx.printer.confirm("Write these changes?") {
-        return Ok((String::from("nothing written\n"), Vec::new()));
+        return Ok((String::from("nothing written\n"), HashSet::new()));
     }
-    let written = if locked {
+    let written: HashSet<PathBuf> = if locked {
         write::write_all_locked(planned)?
     } else {
         write::write_all(planned)?
-    };
+    }
+    .into_iter()
+    .collect();
     for p in planned {
         let path = shown(ctx, &p.file.path);
         if written.contains(&p.file.path) {

@@ -14,7 +14,11 @@ pub fn run(
 ) -> Result<Report, Error> {
     let mut run = super::open(ctx)?;
     let targets = run.validation_targets(args)?;
-    let profiles = run.load(&targets)?;
+    // Only the checks across profiles of one host, and a render target's checks, need the
+    // profiles again: the others are let go as soon as they are checked.
+    let profiles = run.load_kept(&targets, |p| {
+        render_target.is_some() || crate::pipeline::names_host(p)
+    })?;
     run.check_by_host(&profiles);
     if let Some(t) = render_target {
         run.check_targets(&profiles, &[t]);

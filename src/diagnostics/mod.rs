@@ -102,6 +102,11 @@ impl Diagnostics {
         self.items.extend(other);
     }
 
+    /// The findings from `at` on, taken out (never those already deduplicated).
+    pub fn split_off(&mut self, at: usize) -> Vec<Diagnostic> {
+        self.items.split_off(at.max(self.unique))
+    }
+
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
     }

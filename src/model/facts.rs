@@ -3,7 +3,9 @@
 //! Facts are read from a `config.json` (see `config.rs`), whatever its origin: the profile's
 //! `[model]` table laid over the Hugging Face cache or the built-in catalog.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
 
 use serde_json::{Map, Value};
 
@@ -126,6 +128,29 @@ impl ModelFacts {
 /// Facts of `model_id`: the profile's `[model]` table laid over the Hugging Face cache or the
 /// catalog; `Err` names the facts nobody gave.
 pub fn resolve_facts(
+    model_id: &str,
+    table: Option<&super::ModelTable>,
+    hf_dirs: &[PathBuf],
+) -> Result<ModelFacts, Vec<&'static str>> {
+    if table.is_some() {
+        return read_facts(model_id, table, hf_dirs);
+    }
+    // Once per model and cache directories, however many profiles serve it.
+    type Memo = HashMap<(String, Vec<PathBuf>), Result<ModelFacts, Vec<&'static str>>>;
+    static MEMO: OnceLock<Mutex<Memo>> = OnceLock::new();
+    let key = (model_id.to_string(), hf_dirs.to_vec());
+    let memo = MEMO.get_or_init(Mutex::default);
+    if let Some(hit) = memo.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return hit;
+    }
+    let found = read_facts(model_id, None, hf_dirs);
+    if let Ok(mut m) = memo.lock() {
+        m.insert(key, found.clone());
+    }
+    found
+}
+
+fn read_facts(
     model_id: &str,
     table: Option<&super::ModelTable>,
     hf_dirs: &[PathBuf],

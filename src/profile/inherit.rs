@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use crate::check::schema::{self, SchemaKind};
 use crate::diagnostics::{Check, Diagnostic, Diagnostics, FileId, Label, SourceMap, did_you_mean};
@@ -28,13 +29,53 @@ enum Parent {
 }
 
 /// A parsed, schema-checked file.
-#[derive(Debug, Clone)]
-struct Parsed {
-    file: FileId,
-    node: Node,
+#[derive(Debug)]
+pub(super) struct Parsed {
+    pub(super) file: FileId,
+    pub(super) node: Node,
     /// False when the file has syntax or schema errors.
-    valid: bool,
+    pub(super) valid: bool,
 }
+
+/// What the loader remembers of a file it has read (its findings are reported once).
+#[derive(Debug)]
+pub(super) enum Seen {
+    /// Parsed and kept: a file others extend, or not built yet.
+    Kept(Rc<Parsed>),
+    /// A built profile's own file, whose tree was let go (memory stays flat over thousands
+    /// of profiles); parsed again, silently, if another profile extends it.
+    Released { file: FileId, valid: bool },
+    /// Unreadable or not TOML (the finding is reported).
+    Failed,
+    /// Read ahead by [`Loader::preparse`]: its findings are reported at its first use, so
+    /// the order of findings is that of reading the files one by one.
+    Pending {
+        parsed: Option<Parsed>,
+        findings: Diagnostics,
+    },
+}
+
+/// A profile's files merged into one tree, not yet built (see [`Merged::build`]).
+#[derive(Debug)]
+pub struct Merged {
+    pub name: String,
+    pub path: PathBuf,
+    /// The chain's files, leaf first.
+    pub files: Vec<FileId>,
+    pub tree: Node,
+}
+
+impl Merged {
+    /// Resolve the tree into a strict [`Profile`]; `None` after findings.
+    pub fn build(self, project: &Project, diags: &mut Diagnostics) -> Option<Profile> {
+        resolve::build(
+            &self.name, &self.path, self.files, self.tree, project, diags,
+        )
+    }
+}
+
+/// An `extends` chain, leaf first: each file and its parsed tree.
+type Chain = Vec<(PathBuf, Rc<Parsed>)>;
 
 /// Reads profiles of one project into the caller's sources and findings (see
 /// `crate::pipeline`, which owns them).
@@ -44,7 +85,7 @@ pub struct Loader<'p> {
     pub cwd: &'p Path,
     pub sources: &'p mut SourceMap,
     pub diags: &'p mut Diagnostics,
-    files: HashMap<PathBuf, Option<Parsed>>,
+    pub(super) files: HashMap<PathBuf, Seen>,
 }
 
 impl<'p> Loader<'p> {
@@ -63,10 +104,27 @@ impl<'p> Loader<'p> {
         }
     }
 
-    fn parse_file(&mut self, path: &Path, kind: SchemaKind) -> Result<Option<Parsed>, Error> {
+    fn parse_file(&mut self, path: &Path, kind: SchemaKind) -> Result<Option<Rc<Parsed>>, Error> {
         let key = path.to_path_buf();
-        if let Some(cached) = self.files.get(&key) {
-            return Ok(cached.clone());
+        match self.files.get(&key) {
+            Some(Seen::Kept(parsed)) => return Ok(Some(Rc::clone(parsed))),
+            Some(Seen::Failed) => return Ok(None),
+            Some(Seen::Pending { .. }) => return Ok(self.take_pending(path).flatten()),
+            Some(Seen::Released { file, valid }) => {
+                let (file, valid) = (*file, *valid);
+                // Its findings were reported when it was first read.
+                let mut quiet = Diagnostics::default();
+                let parsed = load::parse(file, self.sources, &mut quiet)
+                    .map(|node| Rc::new(Parsed { file, node, valid }));
+                self.files.insert(
+                    key,
+                    parsed
+                        .as_ref()
+                        .map_or(Seen::Failed, |p| Seen::Kept(Rc::clone(p))),
+                );
+                return Ok(parsed);
+            }
+            None => {}
         }
         let display = crate::paths::display(path, self.cwd);
         let parsed = match load::read_source(path, &display, self.sources, self.diags)? {
@@ -77,12 +135,27 @@ impl<'p> Loader<'p> {
                     let before = self.diags.error_count();
                     schema::validate(&node, kind, self.diags)?;
                     let valid = self.diags.error_count() == before;
-                    Some(Parsed { file, node, valid })
+                    Some(Rc::new(Parsed { file, node, valid }))
                 }
             },
         };
-        self.files.insert(key, parsed.clone());
+        let seen = parsed
+            .as_ref()
+            .map_or(Seen::Failed, |p| Seen::Kept(Rc::clone(p)));
+        self.files.insert(key, seen);
         Ok(parsed)
+    }
+
+    /// Let go of the tree of a file that was built into a profile: its findings are out.
+    fn release(&mut self, path: &Path) {
+        if let Some(seen) = self.files.get_mut(path)
+            && let Seen::Kept(parsed) = seen
+        {
+            *seen = Seen::Released {
+                file: parsed.file,
+                valid: parsed.valid,
+            };
+        }
     }
 
     /// Parse and schema-check a file without building a profile from it (partials).
@@ -119,6 +192,15 @@ impl<'p> Loader<'p> {
     /// Load the profile at `path` (named `name`), resolve its chain and host, and build it.
     /// `Ok(None)` means findings were reported that stop this profile from being built.
     pub fn profile(&mut self, path: &Path, name: &str) -> Result<Option<Profile>, Error> {
+        let Some(m) = self.merged(path, name)? else {
+            return Ok(None);
+        };
+        Ok(m.build(self.project, self.diags))
+    }
+
+    /// The profile at `path` with its `extends` chain merged and its host grafted, ready to
+    /// be built; `Ok(None)` after findings that stop it.
+    pub fn merged(&mut self, path: &Path, name: &str) -> Result<Option<Merged>, Error> {
         if !self.name_ok(path) {
             return Ok(None);
         }
@@ -130,27 +212,27 @@ impl<'p> Loader<'p> {
         let Some((_, root)) = iter.next() else {
             return Ok(None);
         };
-        let mut merged = root.node.clone();
+        let mut tree = root.node.clone();
         for (_, child) in iter {
-            merged.merge(&child.node);
-        }
-        if !self.graft_host(&mut merged)? {
-            return Ok(None);
+            tree.merge(&child.node);
         }
         let files: Vec<FileId> = chain.iter().map(|(_, p)| p.file).collect();
-        Ok(resolve::build(
-            name,
-            path,
+        drop(chain);
+        self.release(path);
+        if !self.graft_host(&mut tree)? {
+            return Ok(None);
+        }
+        Ok(Some(Merged {
+            name: name.to_string(),
+            path: path.to_path_buf(),
             files,
-            merged,
-            self.project,
-            self.diags,
-        ))
+            tree,
+        }))
     }
 
     /// The profile at `path` followed by each file it extends, leaf first; `None` when a file
     /// of the chain is invalid or the chain is broken (its findings are in `self.diags`).
-    fn extends_chain(&mut self, path: &Path) -> Result<Option<Vec<(PathBuf, Parsed)>>, Error> {
+    fn extends_chain(&mut self, path: &Path) -> Result<Option<Chain>, Error> {
         let Some(leaf) = self.parse_file(path, SchemaKind::Profile)? else {
             return Ok(None);
         };
@@ -173,7 +255,7 @@ impl<'p> Loader<'p> {
 
     /// The file the last profile of `chain` extends. A bad name, a cycle, an over-long chain
     /// or a missing parent is a finding (pushed here) and breaks the chain.
-    fn parent_of(&mut self, chain: &[(PathBuf, Parsed)]) -> Parent {
+    fn parent_of(&mut self, chain: &Chain) -> Parent {
         let (current_path, current) = &chain[chain.len() - 1];
         let Some(ext) = current.node.get("extends") else {
             return Parent::None;
@@ -281,12 +363,12 @@ impl<'p> Loader<'p> {
         if !parsed.valid {
             return Ok(false);
         }
-        table.insert("host".into(), parsed.node);
+        table.insert("host".into(), parsed.node.clone());
         Ok(true)
     }
 }
 
-fn stem(path: &Path) -> String {
+pub(super) fn stem(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()

@@ -4,6 +4,7 @@
 //! A profile is `profiles/NAME.toml`; a partial is `profiles/_NAME.toml` and only exists to
 //! be extended. Every resolved value keeps the file and span it came from.
 
+pub mod batch;
 pub mod inherit;
 pub mod load;
 pub mod name;

@@ -1,159 +1,130 @@
 //! The embedded flag tables: `data/vllm/flags.json`, every supported version in one file
 //! (derived from the parser dumps in `data/vllm/dumps/` by `tools/derive_flag_tables.py`).
 //! Each flag fact and registry name is stored once with the range of versions it holds for;
-//! the file is parsed once, and a version's table is expanded and indexed on first use.
+//! `build.rs` turns the file into statics, and a version's table is expanded and indexed on
+//! first use.
 
 use std::sync::OnceLock;
 
-use serde::Deserialize;
-
 use super::Version;
-use super::table::{Flag, FlagTable, RawTable, Registries};
+use super::table::{Flag, FlagTable, RawTable, Registries, ValueKind};
 
-const FLAGS_JSON: &str = include_str!("../../data/vllm/flags.json");
-
-/// `[lo, hi]`: indices into `versions`, inclusive.
-type Range = [usize; 2];
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Merged {
-    versions: Vec<String>,
-    registries: MergedRegistries,
-    flags: Vec<RangedFlag>,
+/// One flag fact of `data/vllm/flags.json` as `build.rs` writes it: strings borrowed from the
+/// binary, `choices` and `default` kept as JSON text (parsed when a table is built).
+struct StaticFlag {
+    /// `[lo, hi]`: indices into `VERSIONS`, inclusive.
+    range: [usize; 2],
+    key: &'static str,
+    flag: &'static str,
+    aliases: &'static [&'static str],
+    negatives: &'static [&'static str],
+    negative: Option<&'static str>,
+    kind: ValueKind,
+    multiple: bool,
+    append: bool,
+    optional: bool,
+    choices: Option<&'static str>,
+    default: &'static str,
+    deprecated: bool,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RangedFlag {
-    #[serde(rename = "in")]
-    range: Range,
-    #[serde(flatten)]
-    flag: Flag,
+// VERSIONS, REGISTRIES (in the order of `Registries`' fields) and FLAGS.
+include!(concat!(env!("OUT_DIR"), "/flags.rs"));
+
+fn tables() -> &'static [OnceLock<FlagTable>] {
+    static TABLES: OnceLock<Vec<OnceLock<FlagTable>>> = OnceLock::new();
+    TABLES.get_or_init(|| VERSIONS.iter().map(|_| OnceLock::new()).collect())
 }
 
-/// (name, lo, hi) per registry.
-type Names = Vec<(String, usize, usize)>;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct MergedRegistries {
-    tool_call_parsers: Names,
-    reasoning_parsers: Names,
-    quantization_methods: Names,
-    deprecated_quantization_methods: Names,
-    kv_cache_dtypes: Names,
-}
-
-struct Embedded {
-    merged: Merged,
-    tables: Vec<OnceLock<FlagTable>>,
-    /// Why `data/vllm/flags.json` did not parse (then `merged` is empty).
-    error: Option<String>,
-}
-
-fn embedded() -> &'static Embedded {
-    static EMBEDDED: OnceLock<Embedded> = OnceLock::new();
-    EMBEDDED.get_or_init(|| {
-        let (merged, error) = match serde_json::from_str::<Merged>(FLAGS_JSON) {
-            Ok(m) if m.versions.is_empty() => (m, Some("it names no version".to_string())),
-            Ok(m) => (m, None),
-            Err(e) => (
-                Merged {
-                    versions: Vec::new(),
-                    registries: MergedRegistries {
-                        tool_call_parsers: Vec::new(),
-                        reasoning_parsers: Vec::new(),
-                        quantization_methods: Vec::new(),
-                        deprecated_quantization_methods: Vec::new(),
-                        kv_cache_dtypes: Vec::new(),
-                    },
-                    flags: Vec::new(),
-                },
-                Some(e.to_string()),
-            ),
-        };
-        let tables = merged.versions.iter().map(|_| OnceLock::new()).collect();
-        Embedded {
-            merged,
-            tables,
-            error,
-        }
-    })
-}
-
-/// The embedded tables load: checked once per run before any profile is resolved
-/// (`Project::discover`), so a broken build is an internal error (exit 2), never a silent
-/// empty table. The tests load every version through `problems`.
-pub fn check() -> Result<(), String> {
-    match &embedded().error {
-        Some(e) => Err(format!("the embedded vLLM flag tables do not load: {e}")),
-        None => Ok(()),
-    }
-}
-
-fn holds(range: Range, i: usize) -> bool {
+fn holds(range: [usize; 2], i: usize) -> bool {
     range[0] <= i && i <= range[1]
 }
 
+fn json(text: &str) -> serde_json::Value {
+    // build.rs wrote this text from a parsed JSON value: it parses.
+    serde_json::from_str(text).unwrap_or(serde_json::Value::Null)
+}
+
+fn owned(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| (*s).to_string()).collect()
+}
+
 /// Version `i`'s table as the file format: what `vprof vllm dump-script` prints for it.
-fn expand(merged: &Merged, i: usize) -> RawTable {
-    let names = |rows: &Names| -> Vec<String> {
+fn expand(i: usize) -> RawTable {
+    let names = |rows: &[(&str, usize, usize)]| -> Vec<String> {
         rows.iter()
             .filter(|(_, lo, hi)| holds([*lo, *hi], i))
-            .map(|(n, _, _)| n.clone())
+            .map(|(n, _, _)| (*n).to_string())
             .collect()
     };
-    let r = &merged.registries;
+    let [
+        tools,
+        reasoning,
+        quantization,
+        deprecated_quantization,
+        kv_cache,
+    ] = &REGISTRIES;
     RawTable {
         schema: None,
-        version: merged.versions[i].clone(),
+        version: VERSIONS[i].to_string(),
         registries: Registries {
-            tool_call_parsers: names(&r.tool_call_parsers),
-            reasoning_parsers: names(&r.reasoning_parsers),
-            quantization_methods: names(&r.quantization_methods),
-            deprecated_quantization_methods: names(&r.deprecated_quantization_methods),
-            kv_cache_dtypes: names(&r.kv_cache_dtypes),
+            tool_call_parsers: names(tools),
+            reasoning_parsers: names(reasoning),
+            quantization_methods: names(quantization),
+            deprecated_quantization_methods: names(deprecated_quantization),
+            kv_cache_dtypes: names(kv_cache),
         },
-        flags: merged
-            .flags
+        flags: FLAGS
             .iter()
             .filter(|f| holds(f.range, i))
-            .map(|f| f.flag.clone())
+            .map(|f| Flag {
+                key: f.key.to_string(),
+                flag: f.flag.to_string(),
+                aliases: owned(f.aliases),
+                negatives: owned(f.negatives),
+                negative: f.negative.map(str::to_string),
+                kind: f.kind,
+                multiple: f.multiple,
+                append: f.append,
+                optional: f.optional,
+                choices: f.choices.map(|c| match json(c) {
+                    serde_json::Value::Array(items) => items,
+                    _ => Vec::new(),
+                }),
+                default: json(f.default),
+                deprecated: f.deprecated,
+            })
             .collect(),
     }
 }
 
 fn version(i: usize) -> Version {
-    let e = embedded();
-    Version(e.tables[i].get_or_init(|| FlagTable::build(expand(&e.merged, i), None)))
+    Version(tables()[i].get_or_init(|| FlagTable::build(expand(i), None)))
 }
 
 /// The names of the embedded versions, oldest first, without building any table.
-pub fn names() -> &'static [String] {
-    &embedded().merged.versions
+pub fn names() -> &'static [&'static str] {
+    VERSIONS
 }
 
 /// Every embedded version, oldest first (builds every table: for error paths and tests).
 pub fn versions() -> Vec<Version> {
-    (0..names().len()).map(version).collect()
+    (0..VERSIONS.len()).map(version).collect()
 }
 
 /// The embedded version named exactly `name` (`0.33.0`), building only its table.
 pub fn named(name: &str) -> Option<Version> {
-    names().iter().position(|n| n == name).map(version)
+    VERSIONS.iter().position(|n| *n == name).map(version)
 }
 
 /// The newest embedded version.
 pub fn newest() -> Version {
-    version(names().len().saturating_sub(1))
+    version(VERSIONS.len() - 1)
 }
 
 /// An embedded version's table in the file format (`vprof vllm table`, the tests).
 pub fn raw(name: &str) -> Option<RawTable> {
-    let e = embedded();
-    let i = e.merged.versions.iter().position(|n| n == name)?;
-    Some(expand(&e.merged, i))
+    VERSIONS.iter().position(|n| *n == name).map(expand)
 }
 
 #[cfg(test)]
@@ -164,8 +135,8 @@ mod tests {
     #[test]
     fn every_embedded_version_loads_and_passes_the_table_checks() {
         assert_eq!(names().len(), 26);
-        assert_eq!(names().first().map(String::as_str), Some("0.8.5.post1"));
-        assert_eq!(names().last().map(String::as_str), Some("0.33.0"));
+        assert_eq!(names().first().copied(), Some("0.8.5.post1"));
+        assert_eq!(names().last().copied(), Some("0.33.0"));
         for name in names() {
             let table = raw(name).unwrap();
             assert_eq!(problems(&table), Vec::<String>::new(), "{name}");

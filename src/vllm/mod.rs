@@ -21,11 +21,6 @@ pub use version::{Release, Version};
 /// The program that prints the flag table of the vLLM it runs under (`vprof vllm dump-script`).
 pub const DUMP_SCRIPT: &str = include_str!("../../tools/vllm/dump_table.py");
 
-/// Whether the embedded tables load (an internal error when not).
-pub fn check_embedded() -> Result<(), String> {
-    embedded::check()
-}
-
 /// The table of a version.
 pub fn table(version: Version) -> &'static FlagTable {
     version.table()

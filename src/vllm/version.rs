@@ -89,9 +89,10 @@ impl Version {
     /// The embedded version named exactly so (`0.33.0`, `v0.33.0`).
     pub fn embedded_named(text: &str) -> Option<Version> {
         let release = Release::parse(text)?;
-        embedded::versions()
-            .into_iter()
-            .find(|v| v.release() == Some(release))
+        let name = embedded::names()
+            .iter()
+            .find(|n| Release::parse(n) == Some(release))?;
+        embedded::named(name)
     }
 
     /// The newest embedded version.
