@@ -291,7 +291,11 @@ impl<'p> Loader<'p> {
                 format!("`extends` chain longer than {MAX_CHAIN} profiles"),
             )
             .at(ext.origin.value_label("chain continues here"))
-        } else if !parent_path.is_file() {
+        } else if !matches!(
+            self.files.get(&parent_path),
+            Some(Seen::Kept(_) | Seen::Released { .. })
+        ) && !parent_path.is_file()
+        {
             let mut names: Vec<String> = chain.iter().map(|(p, _)| stem(p)).collect();
             names.push(parent_name.to_string());
             let d = Diagnostic::new(

@@ -106,6 +106,10 @@ pub fn token_shaped(text: &str) -> Option<&str> {
 }
 
 fn is_token(word: &str) -> bool {
+    // Every token shape below is at least 16 characters long (a prefix and 16 more, or 32).
+    if word.len() < 16 {
+        return false;
+    }
     for p in PREFIXES {
         if let Some(rest) = word.strip_prefix(p)
             && rest.len() >= 16
