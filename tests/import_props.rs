@@ -27,6 +27,32 @@ fn a_key_with_a_line_break_is_written_as_a_one_line_key() {
     vprof::import::fuzz_one(data);
 }
 
+/// Found by fuzz/import: a service name holding control characters (and a file name holding a
+/// line break) went raw into the profile's first comment line, and TOML forbids control
+/// characters in comments: the imported profile did not parse.
+#[test]
+fn control_characters_in_names_are_escaped_in_the_header_comment() {
+    let text = "services:\n  \"vllm\\u0002x\":\n    image: vllm/vllm-openai:v0.33.0\n    command: [\"--model\", \"Qwen/Qwen3-8B\"]\n";
+    let inputs = [vprof::import::Input::new(String::from("a\nb.yml"), text)];
+    let result = vprof::import::import(&inputs, None);
+    let [profile] = result.profiles.as_slice() else {
+        panic!("one profile expected: {:?}", result.profiles);
+    };
+    let written = profile.text(&inputs);
+    assert_eq!(
+        written.lines().next(),
+        Some("# Imported by vprof from a\\nb.yml (service vllm\\u{2}x)."),
+        "{written}"
+    );
+    let back: toml::Table = written.parse().unwrap_or_else(|e| panic!("{e}\n{written}"));
+    assert_eq!(back, profile.table);
+    run(text.to_string());
+    // The crasher as the fuzzer minimised it: a service named `\u{2}in3`.
+    vprof::import::fuzz_one(include_bytes!(
+        "../fuzz/regressions/import-control-character-in-service-name"
+    ));
+}
+
 fn yamlish() -> impl Strategy<Value = String> {
     proptest::string::string_regex(r#"[a-z_ :\-\[\]{}"'\n#$&*|>!%@`,.0-9=\\]{0,300}"#).unwrap()
 }

@@ -31,11 +31,12 @@ pub fn inline(v: &Value) -> String {
     }
 }
 
-/// The text of a profile: `header` comment lines, then the table.
+/// The text of a profile: `header` comment lines (control characters escaped, as TOML
+/// comments cannot hold them and a line break would end the comment), then the table.
 pub fn profile_text(header: &[String], table: &Table) -> String {
     let mut out = String::new();
     for line in header {
-        out.push_str(&format!("# {line}\n"));
+        out.push_str(&format!("# {}\n", crate::render::comment_safe(line)));
     }
     for (k, v) in table {
         if !matches!(v, Value::Table(_)) {
