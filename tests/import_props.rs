@@ -18,6 +18,15 @@ fn lone_carriage_returns_count_as_line_breaks() {
     vprof::import::fuzz_one(data);
 }
 
+/// Found by fuzz/import: a command word split over two lines became a `[vllm]` key holding a
+/// line break, which the TOML writer quoted as a multi-line string (`"""`), and keys cannot be
+/// multi-line strings: the imported profile did not parse.
+#[test]
+fn a_key_with_a_line_break_is_written_as_a_one_line_key() {
+    let data = include_bytes!("../fuzz/regressions/import-key-with-line-break");
+    vprof::import::fuzz_one(data);
+}
+
 fn yamlish() -> impl Strategy<Value = String> {
     proptest::string::string_regex(r#"[a-z_ :\-\[\]{}"'\n#$&*|>!%@`,.0-9=\\]{0,300}"#).unwrap()
 }

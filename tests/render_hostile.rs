@@ -147,3 +147,29 @@ fn env_names_are_names_yaml_can_hold() {
     refused("[deploy]\nenv = { \"a b\" = \"x\" }\n", "deploy.env");
     refused("[deploy]\nenv = { \"\" = \"x\" }\n", "deploy.env");
 }
+
+/// Found by fuzz/render_roundtrip: compose reads every volume source that starts with `.` as a
+/// path relative to the compose file (deploy/q/), so `..` and `.cache` must be re-anchored to
+/// the project root like `./data`; they were left as written and mounted deploy/ and
+/// deploy/q/.cache instead.
+#[test]
+fn every_relative_volume_source_is_anchored_at_the_project_root() {
+    let dir = scratch();
+    write(
+        dir.path(),
+        "profiles/q.toml",
+        "extends = \"_b\"\n[deploy]\nhf_cache = \".hf\"\nvolumes = [\"..:/up\", \".cache:/c:ro\", \"./data:/data\", \".:/root-dir\"]\n",
+    );
+    let out = vprof(dir.path(), &["render", "q", "--yes"]);
+    assert_eq!(code(&out), 0, "{}", shown(&out));
+    let compose = std::fs::read_to_string(dir.path().join("deploy/q/compose.yaml")).unwrap();
+    for volume in [
+        "- \"../../.hf:/root/.cache/huggingface\"\n",
+        "- \"../../..:/up\"\n",
+        "- \"../../.cache:/c:ro\"\n",
+        "- \"../../data:/data\"\n",
+        "- \"../..:/root-dir\"\n",
+    ] {
+        assert!(compose.contains(volume), "{volume} missing:\n{compose}");
+    }
+}

@@ -3,16 +3,12 @@
 //! the tests to prove it is the same table.
 
 use toml::{Table, Value};
+use toml_writer::ToTomlKey;
 
+/// A key as TOML writes it: bare when it can be, else a one-line quoted string (a string
+/// value's form may be multi-line, `"""`, which a key cannot be).
 fn key(k: &str) -> String {
-    if !k.is_empty()
-        && k.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
-        k.to_string()
-    } else {
-        Value::String(k.to_string()).to_string()
-    }
+    k.to_toml_key()
 }
 
 /// One value in inline form.
@@ -79,5 +75,27 @@ hf_overrides = { rope_scaling = { factor = 4.0, rope_type = "yarn" }, list = [1,
         assert_eq!(back, table);
         assert!(written.starts_with("# imported\nextends = \"_base\"\n\n[deploy]\n"));
         assert!(written.contains("factor = 4.0"));
+    }
+
+    #[test]
+    fn keys_with_line_breaks_quotes_and_controls_parse_back() {
+        let mut table = Table::new();
+        let mut vllm = Table::new();
+        for k in [
+            "a\nb",
+            "x\"y'z",
+            "tab\there",
+            "nul\0",
+            "",
+            "plain-key_1",
+            "é",
+        ] {
+            vllm.insert(k.into(), Value::String(format!("{k}\nvalue")));
+        }
+        table.insert("vllm".into(), Value::Table(vllm));
+        let written = profile_text(&[], &table);
+        let back: Table = written.parse().unwrap_or_else(|e| panic!("{e}\n{written}"));
+        assert_eq!(back, table);
+        assert!(written.contains("\nplain-key_1 = "), "{written}");
     }
 }

@@ -34,23 +34,21 @@ pub fn anchor(dir: &std::path::Path, root: &std::path::Path) -> String {
     }
 }
 
-/// A volume's host path as the compose file must say it: relative paths (`./x`, `../x`, `.`)
-/// are re-anchored from the project root to the compose file's directory; named volumes,
-/// absolute and `~` paths are left as they are.
+/// A volume's host path as the compose file must say it: relative paths (compose reads every
+/// source that starts with `.` as one: `.`, `./x`, `..`, `../x`, `.cache`) are re-anchored from
+/// the project root to the compose file's directory; named volumes, absolute and `~` paths
+/// are left as they are.
 pub fn anchored(host: &str, anchor: &str) -> String {
-    if anchor == "." {
+    if anchor == "." || !host.starts_with('.') {
         return host.to_string();
     }
     if host == "." {
         return anchor.to_string();
     }
-    if let Some(rest) = host.strip_prefix("./") {
-        return format!("{anchor}/{rest}");
+    match host.strip_prefix("./") {
+        Some(rest) => format!("{anchor}/{rest}"),
+        None => format!("{anchor}/{host}"),
     }
-    if host.starts_with("../") {
-        return format!("{anchor}/{host}");
-    }
-    host.to_string()
 }
 
 #[cfg(test)]
@@ -82,5 +80,9 @@ mod tests {
         assert_eq!(anchored("/srv/models", "../.."), "/srv/models");
         assert_eq!(anchored("cache-volume", "../.."), "cache-volume");
         assert_eq!(anchored("./models", "."), "./models");
+        // Found by fuzz/render_roundtrip: compose reads these as relative paths too.
+        assert_eq!(anchored("..", "../.."), "../../..");
+        assert_eq!(anchored(".cache", "../.."), "../../.cache");
+        assert_eq!(anchored("..data", "../.."), "../../..data");
     }
 }
