@@ -2,8 +2,6 @@
 //! Hugging Face hub (`models.toml`, every entry with its source). A lookup needs no I/O; the
 //! entry goes through the same reader as a config found in the Hugging Face cache.
 
-use std::sync::OnceLock;
-
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -12,8 +10,11 @@ use super::config::flatten;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Entry {
+    // Lookups use the statics' copies; the tests check they agree.
+    #[cfg_attr(not(test), allow(dead_code))]
     id: String,
     #[serde(default)]
+    #[cfg_attr(not(test), allow(dead_code))]
     aliases: Vec<String>,
     source: String,
     /// Suffix of the id -> the variant's `quantization_config`.
@@ -22,49 +23,51 @@ struct Entry {
     config: Map<String, Value>,
 }
 
-#[derive(Debug, Deserialize)]
-struct Catalog {
-    model: Vec<Entry>,
+/// One `[[model]]` as `build.rs` writes it: a lookup parses only the entry it finds.
+struct StaticEntry {
+    id: &'static str,
+    aliases: &'static [&'static str],
+    /// The whole entry as JSON.
+    json: &'static str,
 }
 
-fn entries() -> &'static [Entry] {
-    static CATALOG: OnceLock<Vec<Entry>> = OnceLock::new();
-    CATALOG.get_or_init(|| {
-        toml::from_str::<Catalog>(include_str!("models.toml"))
-            .map(|c| c.model)
-            .unwrap_or_default()
-    })
+// CATALOG
+include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
+
+fn parse(e: &StaticEntry) -> Option<Entry> {
+    serde_json::from_str(e.json).ok()
 }
 
 /// The ids the catalog knows (without variants), for listings and tests.
 pub fn ids() -> impl Iterator<Item = &'static str> {
-    entries().iter().map(|e| e.id.as_str())
+    CATALOG.iter().map(|e| e.id)
 }
 
 /// The flattened config of a model id (case-insensitive; a variant suffix such as `-AWQ`
 /// brings its quantization) and where it was copied from.
 pub fn entry(model_id: &str) -> Option<(Map<String, Value>, String)> {
     let id = model_id.to_ascii_lowercase();
-    entries().iter().find_map(|e| {
-        let names = std::iter::once(&e.id).chain(&e.aliases);
+    CATALOG.iter().find_map(|s| {
+        let names = std::iter::once(&s.id).chain(s.aliases);
         for name in names {
             let name = name.to_ascii_lowercase();
             let Some(suffix) = id.strip_prefix(&name) else {
                 continue;
             };
+            let e = parse(s)?;
             let quant = if suffix.is_empty() {
                 None
             } else {
                 match e
                     .variants
                     .iter()
-                    .find(|(s, _)| s.eq_ignore_ascii_case(suffix))
+                    .find(|(v, _)| v.eq_ignore_ascii_case(suffix))
                 {
                     Some((_, q)) => Some(q.clone()),
                     None => continue,
                 }
             };
-            let mut config = flatten(&Value::Object(e.config.clone()));
+            let mut config = flatten(&Value::Object(e.config));
             if let Some(q) = quant {
                 config.insert(String::from("quantization_config"), q);
             }
@@ -75,9 +78,15 @@ pub fn entry(model_id: &str) -> Option<(Map<String, Value>, String)> {
     })
 }
 
+/// Every entry, parsed (tests).
+#[cfg(test)]
+fn entries() -> Vec<Entry> {
+    CATALOG.iter().filter_map(parse).collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{entries, entry};
+    use super::{CATALOG, entries, entry};
     use crate::model::config::parse;
 
     fn facts(id: &str) -> crate::model::ModelFacts {
@@ -87,7 +96,17 @@ mod tests {
 
     #[test]
     fn every_entry_parses_and_cites_its_config() {
-        assert!(entries().len() >= 9, "the catalog file parses");
+        assert_eq!(entries().len(), CATALOG.len(), "every entry parses");
+        assert!(entries().len() >= 9);
+        for (e, s) in entries().iter().zip(CATALOG) {
+            assert_eq!(
+                (e.id.as_str(), &e.aliases[..]),
+                (
+                    s.id,
+                    &s.aliases.iter().map(|a| a.to_string()).collect::<Vec<_>>()[..]
+                )
+            );
+        }
         for e in entries() {
             assert!(
                 e.source.starts_with("https://huggingface.co/") && e.source.contains("config.json"),
