@@ -238,7 +238,7 @@ impl Pipeline {
     pub fn load_kept(
         &mut self,
         targets: &[Target],
-        keep: impl Fn(&Profile) -> bool,
+        keep: impl Fn(&Profile) -> bool + Sync,
     ) -> Result<Vec<Profile>, Error> {
         let mut raw = Diagnostics::default();
         let mut profiles = Vec::new();
@@ -262,7 +262,7 @@ impl Pipeline {
                     before.push((loader.diags.split_off(start), m.is_some()));
                     merged.extend(m);
                 }
-                let mut built = batch::build_all(merged, &self.project).into_iter();
+                let mut built = batch::build_all(merged, &self.project, &keep).into_iter();
                 for (findings, was_merged) in before {
                     loader.diags.extend(findings);
                     if !was_merged {
@@ -272,7 +272,7 @@ impl Pipeline {
                         break;
                     };
                     loader.diags.extend(findings.into_vec());
-                    if let Some(p) = profile.filter(|p| keep(p)) {
+                    if let Some(p) = profile {
                         profiles.push(p);
                     }
                 }

@@ -26,14 +26,18 @@ impl Loader<'_> {
     /// [`Loader::profile`] and [`Loader::check_only`], which then find them done. Nothing is
     /// reported here; a file that cannot be read is left for its turn, which reports it.
     pub fn preparse(&mut self, paths: &[&Path]) -> Result<(), Error> {
+        let todo: Vec<&Path> = paths
+            .iter()
+            .copied()
+            .filter(|p| !self.files.contains_key(*p) && name::invalid(&stem(p)).is_none())
+            .collect();
+        // The reading too: a file is four system calls, and there may be thousands.
+        let read = parallel_map(todo.clone(), |p| load::read_capped(p, load::MAX_FILE_BYTES));
         let mut work = Vec::new();
-        for path in paths {
-            if self.files.contains_key(*path) || name::invalid(&stem(path)).is_some() {
-                continue;
-            }
+        for (path, bytes) in todo.into_iter().zip(read) {
             let display = crate::paths::display(path, self.cwd);
             let mut findings = Diagnostics::default();
-            match load::read_source(path, &display, self.sources, &mut findings) {
+            match load::source_from(bytes, &display, self.sources, &mut findings) {
                 Ok(LoadedText::Text(file)) => work.push((path.to_path_buf(), file, findings)),
                 Ok(LoadedText::Invalid) => {
                     let parsed = None;
@@ -82,16 +86,21 @@ impl Loader<'_> {
     }
 }
 
-/// Build and check merged profiles on every core: per profile, the profile (when it could be
-/// built) and its findings, in the order given.
-pub fn build_all(merged: Vec<Merged>, project: &Project) -> Vec<(Option<Profile>, Diagnostics)> {
+/// Build and check merged profiles on every core: per profile, the profile when it could
+/// be built and `keep` wants it (the others are dropped where they were built), and its
+/// findings, in the order given.
+pub fn build_all(
+    merged: Vec<Merged>,
+    project: &Project,
+    keep: &(impl Fn(&Profile) -> bool + Sync),
+) -> Vec<(Option<Profile>, Diagnostics)> {
     parallel_map(merged, |m| {
         let mut findings = Diagnostics::default();
         let profile = m.build(project, &mut findings);
         if let Some(p) = &profile {
             crate::check::profile(p, project, &mut findings);
         }
-        (profile, findings)
+        (profile.filter(|p| keep(p)), findings)
     })
 }
 

@@ -92,12 +92,22 @@ pub fn read_source(
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> Result<LoadedText, crate::error::Error> {
+    source_from(read_capped(path, MAX_FILE_BYTES), display, sources, diags)
+}
+
+/// [`read_source`] for bytes already read (or the failure to read them).
+pub fn source_from(
+    read: Result<Vec<u8>, ReadFailure>,
+    display: &str,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Result<LoadedText, crate::error::Error> {
     let refuse = |sources: &mut SourceMap, diags: &mut Diagnostics, message: String, label| {
         let file = sources.add(display, "");
         diags.push(Diagnostic::new(Check::Syntax, message).at(Label::new(file, 0..0, label)));
         Ok(LoadedText::Invalid)
     };
-    let bytes = match read_capped(path, MAX_FILE_BYTES) {
+    let bytes = match read {
         Ok(bytes) => bytes,
         Err(ReadFailure::TooLarge) => {
             return refuse(
