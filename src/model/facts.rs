@@ -139,15 +139,13 @@ pub fn resolve_facts(
     type Memo = HashMap<(String, Vec<PathBuf>), Result<ModelFacts, Vec<&'static str>>>;
     static MEMO: OnceLock<Mutex<Memo>> = OnceLock::new();
     let key = (model_id.to_string(), hf_dirs.to_vec());
-    let memo = MEMO.get_or_init(Mutex::default);
-    if let Some(hit) = memo.lock().ok().and_then(|m| m.get(&key).cloned()) {
-        return hit;
-    }
-    let found = read_facts(model_id, None, hf_dirs);
-    if let Ok(mut m) = memo.lock() {
-        m.insert(key, found.clone());
-    }
-    found
+    // Read under the lock: threads building profiles of one model read it once.
+    let Ok(mut memo) = MEMO.get_or_init(Mutex::default).lock() else {
+        return read_facts(model_id, None, hf_dirs);
+    };
+    memo.entry(key)
+        .or_insert_with(|| read_facts(model_id, None, hf_dirs))
+        .clone()
 }
 
 fn read_facts(

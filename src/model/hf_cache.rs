@@ -62,15 +62,13 @@ pub fn from_hf_cache(model_id: &str, dirs: &[PathBuf]) -> Option<CacheEntry> {
     type Memo = HashMap<(String, Vec<PathBuf>), Option<CacheEntry>>;
     static MEMO: OnceLock<Mutex<Memo>> = OnceLock::new();
     let key = (model_id.to_string(), dirs.to_vec());
-    let memo = MEMO.get_or_init(Mutex::default);
-    if let Some(hit) = memo.lock().ok().and_then(|m| m.get(&key).cloned()) {
-        return hit;
-    }
-    let found = probe(model_id, dirs);
-    if let Ok(mut m) = memo.lock() {
-        m.insert(key, found.clone());
-    }
-    found
+    // Probed under the lock: threads loading profiles of one model probe it once.
+    let Ok(mut memo) = MEMO.get_or_init(Mutex::default).lock() else {
+        return probe(model_id, dirs);
+    };
+    memo.entry(key)
+        .or_insert_with(|| probe(model_id, dirs))
+        .clone()
 }
 
 /// A model's flattened config, checkpoint size and where they were found.
