@@ -22,27 +22,16 @@ fn committed_output_schema_is_current() {
 
 /// Run `vprof ARGS --format json` and validate stdout against `definitions/DEF`.
 fn check(h: &Hermetic, cwd: &Path, args: &[&str], def: &str, code: i32) -> Value {
-    let mut all: Vec<&str> = args.to_vec();
-    all.extend(["--format", "json"]);
-    let out = h.run(cwd, &all);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "{args:?}\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: Value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("{args:?}: not one JSON document ({e}):\n{stdout}"));
+    let doc = h.document(cwd, args, "json", code);
     let mut schema = vprof::report::output_schema().unwrap();
     schema["$ref"] = json!(format!("#/definitions/{def}"));
     schema.as_object_mut().unwrap().remove("anyOf");
     let validator = jsonschema::validator_for(&schema).unwrap();
     let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
-    assert!(errors.is_empty(), "{args:?}: {errors:#?}\n{stdout}");
+    assert!(errors.is_empty(), "{args:?}: {errors:#?}\n{doc:#}");
     assert!(
         doc["findings"].is_array(),
-        "{args:?}: no findings in\n{stdout}"
+        "{args:?}: no findings in\n{doc:#}"
     );
     doc
 }

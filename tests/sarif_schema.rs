@@ -62,18 +62,7 @@ fn sarif(
     args: &[&str],
     code: i32,
 ) -> Vec<Value> {
-    let mut all = args.to_vec();
-    all.extend(["--format", "sarif"]);
-    let out = h.run(cwd, &all);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "{args:?}\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: Value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("{args:?}: not one JSON document ({e}):\n{stdout}"));
+    let doc = h.document(cwd, args, "sarif", code);
     let errors = errors(v, &doc);
     assert!(
         errors.is_empty(),

@@ -187,21 +187,11 @@ mod tests {
     use super::*;
     use crate::vllm::{Version, table};
 
-    fn toks(words: &[&str]) -> Vec<Token> {
-        words
-            .iter()
-            .map(|w| Token {
-                text: w.to_string(),
-                line: 1,
-            })
-            .collect()
-    }
-
     #[test]
     fn spellings_normalise_to_one_setting() {
         let t = table(Version::embedded_named("0.33.0").unwrap());
         let (args, dropped) = parse(
-            &toks(&[
+            &Token::words(&[
                 "--max_model_len=4096",
                 "--no-enable-prefix-caching",
                 "--enable-chunked-prefill",
@@ -238,7 +228,7 @@ mod tests {
     #[test]
     fn stray_words_and_missing_values_are_reported() {
         let t = table(Version::embedded_named("0.33.0").unwrap());
-        let (_, dropped) = parse(&toks(&["stray", "--max-model-len"]), t);
+        let (_, dropped) = parse(&Token::words(&["stray", "--max-model-len"]), t);
         assert_eq!(dropped.len(), 2);
         assert_eq!(normalise("0.70"), normalise("0.7"));
     }

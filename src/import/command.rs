@@ -20,6 +20,20 @@ pub struct Token {
     pub line: usize,
 }
 
+impl Token {
+    /// Tokens of line 1, one per word (tests).
+    #[cfg(test)]
+    pub(crate) fn words(words: &[&str]) -> Vec<Token> {
+        words
+            .iter()
+            .map(|w| Token {
+                text: w.to_string(),
+                line: 1,
+            })
+            .collect()
+    }
+}
+
 /// Something of the command that does not reach the profile.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dropped {

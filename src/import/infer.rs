@@ -67,23 +67,18 @@ pub fn newest_accepting(tokens: &[Token]) -> Option<Inferred> {
 mod tests {
     use super::*;
 
-    fn toks(words: &[&str]) -> Vec<Token> {
-        words
-            .iter()
-            .map(|w| Token {
-                text: w.to_string(),
-                line: 1,
-            })
-            .collect()
-    }
-
     fn named(v: &str) -> Version {
         Version::embedded_named(v).unwrap()
     }
 
     #[test]
     fn a_removed_flag_bounds_the_version() {
-        let got = newest_accepting(&toks(&["--swap-space", "16", "--max-model-len", "4096"]));
+        let got = newest_accepting(&Token::words(&[
+            "--swap-space",
+            "16",
+            "--max-model-len",
+            "4096",
+        ]));
         assert_eq!(
             got,
             Some(Inferred {
@@ -93,12 +88,13 @@ mod tests {
             })
         );
         // the older of two bounds wins: --calculate-kv-scales went in 0.28.0, --swap-space in 0.18.1
-        let got = newest_accepting(&toks(&["--calculate-kv-scales", "--swap_space=4"])).unwrap();
+        let got =
+            newest_accepting(&Token::words(&["--calculate-kv-scales", "--swap_space=4"])).unwrap();
         assert_eq!(
             (got.version, got.flag.as_str()),
             (named("0.17.1"), "--swap_space")
         );
-        let got = newest_accepting(&toks(&["--calculate-kv-scales"])).unwrap();
+        let got = newest_accepting(&Token::words(&["--calculate-kv-scales"])).unwrap();
         assert_eq!(
             (got.version, got.removed_in),
             (named("0.27.1"), named("0.28.0"))
@@ -108,16 +104,22 @@ mod tests {
     #[test]
     fn nothing_to_infer() {
         // every flag is current
-        assert_eq!(newest_accepting(&toks(&["--max-model-len", "4096"])), None);
+        assert_eq!(
+            newest_accepting(&Token::words(&["--max-model-len", "4096"])),
+            None
+        );
         assert_eq!(newest_accepting(&[]), None);
         // a flag no version knows is no removal: nothing to infer from it alone
-        assert_eq!(newest_accepting(&toks(&["--no-such-flag", "x"])), None);
+        assert_eq!(
+            newest_accepting(&Token::words(&["--no-such-flag", "x"])),
+            None
+        );
         // nor does it stop the other flags from bounding the version
-        let got = newest_accepting(&toks(&["--swap-space", "4", "--no-such-flag", "x"]));
+        let got = newest_accepting(&Token::words(&["--swap-space", "4", "--no-such-flag", "x"]));
         assert_eq!(got.map(|i| i.version), Some(named("0.17.1")));
         // no version accepts both: --enable-reasoning left (0.10.2) before --async-scheduling came
         assert_eq!(
-            newest_accepting(&toks(&["--enable-reasoning", "--async-scheduling"])),
+            newest_accepting(&Token::words(&["--enable-reasoning", "--async-scheduling"])),
             None
         );
     }

@@ -57,6 +57,29 @@ impl Hermetic {
     pub fn run(&self, cwd: &Path, args: &[&str]) -> Output {
         self.vprof(cwd, args).output().unwrap()
     }
+
+    /// `vprof ARGS --format FORMAT`: asserts the exit code and that stdout is exactly one
+    /// JSON document, and returns it.
+    pub fn document(
+        &self,
+        cwd: &Path,
+        args: &[&str],
+        format: &str,
+        code: i32,
+    ) -> serde_json::Value {
+        let mut all = args.to_vec();
+        all.extend(["--format", format]);
+        let out = self.run(cwd, &all);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{args:?}\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: not one JSON document ({e}):\n{stdout}"))
+    }
 }
 
 /// The repository root.
