@@ -6,11 +6,12 @@
 mod argparse;
 #[path = "support/k8s_model.rs"]
 mod model;
+mod support;
 
 use argparse::parse_args;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use model::{
     Container, Deployment, Kustomization, LeaderWorkerSet, PersistentVolumeClaim, PodSpec, Service,
@@ -28,19 +29,9 @@ fn repo() -> PathBuf {
 
 /// Runs vprof with HOME, the Hugging Face cache and XDG dirs in `home`.
 fn vprof(cwd: &Path, home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vprof"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .env("HOME", home)
-        .env("HF_HOME", home.join("hf"))
-        .env("HF_HUB_CACHE", home.join("hf/hub"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vprof"));
+    cmd.args(args).current_dir(cwd);
+    support::hermetic::isolate(&mut cmd, home).output().unwrap()
 }
 
 fn ok(out: &Output, what: &str) {

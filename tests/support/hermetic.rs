@@ -14,6 +14,19 @@ pub const HERMETIC_VARS: &[&str] = &[
     "XDG_DATA_HOME",
 ];
 
+/// Point every variable of [`HERMETIC_VARS`] of `cmd` under `home` (HOME itself, `hf`,
+/// `hf/hub`, `cache`, `config`, `data`), with no colour and no terminal on stdin.
+pub fn isolate<'c>(cmd: &'c mut Command, home: &Path) -> &'c mut Command {
+    cmd.env("NO_COLOR", "1")
+        .env("HOME", home)
+        .env("HF_HOME", home.join("hf"))
+        .env("HF_HUB_CACHE", home.join("hf/hub"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .stdin(Stdio::null())
+}
+
 /// A temporary home: every variable of [`HERMETIC_VARS`] points into it.
 #[derive(Debug)]
 pub struct Hermetic {

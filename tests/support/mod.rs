@@ -44,16 +44,8 @@ pub fn write(dir: &Path, rel: &str, text: &str) -> PathBuf {
 pub fn command(dir: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_vprof"));
     let home = dir.join(".home");
-    cmd.args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("HOME", &home)
-        .env("HF_HOME", home.join("hf"))
-        .env("HF_HUB_CACHE", home.join("hf/hub"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .stdin(Stdio::null())
+    cmd.args(args).current_dir(dir);
+    hermetic::isolate(&mut cmd, &home)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     cmd
