@@ -367,4 +367,33 @@ mod tests {
             "schemas/profile.schema.json is stale: `vprof schema > schemas/profile.schema.json`"
         );
     }
+
+    /// The volume item schema is two ungrouped patterns (cheap to compile); together they
+    /// accept exactly what the one grouped pattern `SOURCE:/TARGET(:MODE)?` accepted.
+    #[test]
+    fn volume_patterns_accept_what_the_grouped_pattern_did() {
+        use proptest::prelude::*;
+        let schema = profile_schema().unwrap();
+        let items = &schema["definitions"]["Deploy"]["properties"]["volumes"]["items"];
+        let split = super::compile(items).unwrap();
+        let grouped = super::compile(&serde_json::json!({
+            "pattern": r"^[^:\x00-\x1F\x7F]+:/[^:\x00-\x1F\x7F]*(:[A-Za-z,]+)?$"
+        }))
+        .unwrap();
+        let config = ProptestConfig::with_cases(4096);
+        proptest!(config, |(s in "[a:/,Ro \x01\x7Fé]{0,9}")| {
+            let v = serde_json::Value::String(s.clone());
+            prop_assert_eq!(split.is_valid(&v), grouped.is_valid(&v), "{:?}", s);
+        });
+        for (s, ok) in [
+            ("./d:/d:ro", true),
+            ("v:/c", true),
+            ("a:/", true),
+            ("a:/b:", false),
+            ("a:/b:r:o", false),
+            ("a", false),
+        ] {
+            assert_eq!(split.is_valid(&serde_json::Value::from(s)), ok, "{s}");
+        }
+    }
 }

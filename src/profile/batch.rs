@@ -117,8 +117,11 @@ fn threads() -> usize {
 /// `f` over `items` on every core (scoped threads over equal chunks), results in order.
 /// Small inputs stay on this thread: a thread costs more than a few profiles.
 fn parallel_map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+    if items.len() < 32 {
+        return items.into_iter().map(f).collect();
+    }
     let threads = threads();
-    if threads < 2 || items.len() < 32 {
+    if threads < 2 {
         return items.into_iter().map(f).collect();
     }
     let size = items.len().div_ceil(threads);
