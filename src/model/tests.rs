@@ -208,3 +208,23 @@ fn catalog_additions_weigh_their_parameters() {
         assert!((w - want).abs() / want < 0.01, "{id}: {w} GiB vs {want}");
     }
 }
+
+#[test]
+fn nvlink_communicators_count_until_the_snapshot_moved_after_them() {
+    let f = catalog("Qwen/Qwen3-32B").expect("in the catalog");
+    let non_torch = |version: &str, gpu: &str| {
+        let mut i = input(2, 79.19, version);
+        i.gpu_name = Some(gpu.to_string());
+        estimate(&f, &i).gpus[0].non_torch_gib
+    };
+    // 0.10: vLLM's and torch's NCCL communicators and the custom all-reduce buffers count.
+    assert!((non_torch("0.10.2", "NVIDIA H100 80GB HBM3") - 1.5).abs() < 1e-9);
+    // 0.11 on: only torch's communicator, created by the profiling run's all-gather.
+    assert!((non_torch("0.11.0", "NVIDIA H100 80GB HBM3") - 0.85).abs() < 1e-9);
+    assert!((non_torch("0.33.0", "NVIDIA H200") - 0.85).abs() < 1e-9);
+    // Over PCIe NCCL allocates little in either accounting.
+    assert!((non_torch("0.10.2", "NVIDIA L40S") - 0.375).abs() < 1e-9);
+    assert!((non_torch("0.11.0", "NVIDIA H100 PCIe") - 0.375).abs() < 1e-9);
+    let single = estimate(&f, &input(1, 79.19, "0.10.2"));
+    assert!((single.gpus[0].non_torch_gib - 0.25).abs() < 1e-9);
+}

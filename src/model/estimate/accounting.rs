@@ -10,7 +10,12 @@
 //!   estimated during profiling and taken from the KV cache budget. Before 0.21 the graphs
 //!   were captured after the KV cache was allocated, outside `gpu_memory_utilization`.
 //! - Non-torch memory (NCCL and custom all-reduce buffers, cuBLAS workspaces) allocated after
-//!   the worker's start-up snapshot is subtracted in every V1 release.
+//!   the worker's start-up snapshot is subtracted in every V1 release. Up to 0.10 that
+//!   snapshot came before the worker's distributed initialisation, so the TP group's NCCL
+//!   communicators and custom all-reduce buffers counted; vllm PR #25359 ("Fix OOM in vLLM
+//!   replicas by ensuring consistent NCCL memory accounting", merged 2025-09-22, after 0.10.2)
+//!   took the snapshot after it from 0.11, leaving only what the profiling run adds (see
+//!   [`Accounting::communicators_counted`]).
 //! - The sampler warm-up (`_dummy_sampler_run`, every V1 release) samples `max_num_seqs`
 //!   rows of logits with top-k = vocab - 1 and top-p = 0.9, and its peak counts in the
 //!   profile. Which code samples decides that peak (see [`SamplerWarmup`]):
@@ -36,6 +41,10 @@ pub struct Accounting {
     pub cuda_graphs_counted: bool,
     /// How the profiling run's sampler warm-up holds its logits.
     pub sampler_warmup: SamplerWarmup,
+    /// The NCCL communicator and custom all-reduce buffers that vLLM creates when a worker
+    /// joins its tensor-parallel group count as non-torch memory (releases before 0.11, whose
+    /// start-up memory snapshot precedes the distributed initialisation).
+    pub communicators_counted: bool,
 }
 
 /// The sampler warm-up's code path, which sets its memory peak per logit (max_num_seqs x
@@ -100,6 +109,7 @@ impl Accounting {
             hybrid_kv_cache: (v.0, v.1) >= (0, 10),
             cuda_graphs_counted: (v.0, v.1) >= (0, 21),
             sampler_warmup,
+            communicators_counted: (v.0, v.1) < (0, 11),
         }
     }
 
@@ -131,7 +141,11 @@ impl Accounting {
                 SamplerWarmup::Sort => "sampler warm-up sorts the logits",
                 SamplerWarmup::Fused => "fused sampler warm-up",
             }
-        )
+        ) + if self.communicators_counted {
+            ", start-up NCCL communicators counted as non-torch memory"
+        } else {
+            ""
+        }
     }
 }
 
@@ -143,8 +157,12 @@ mod tests {
     fn rules_by_release() {
         let old = Accounting::for_version("0.9.2", true);
         assert!(!old.hybrid_kv_cache && !old.cuda_graphs_counted);
+        assert!(old.communicators_counted);
+        assert!(Accounting::for_version("0.10.2", true).communicators_counted);
         let mid = Accounting::for_version("0.11.0", true);
         assert!(mid.hybrid_kv_cache && !mid.cuda_graphs_counted);
+        assert!(!mid.communicators_counted);
+        assert!(!Accounting::for_version("nightly", true).communicators_counted);
         let new = Accounting::for_version("v0.21.0", true);
         assert!(new.hybrid_kv_cache && new.cuda_graphs_counted);
         assert_eq!(new.vllm_version, "0.21.0");

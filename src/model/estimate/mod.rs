@@ -156,7 +156,11 @@ pub fn estimate(f: &ModelFacts, input: &PlanInput) -> Plan {
         seqs,
         accounting.sampler_warmup.bytes_per_logit(),
     );
-    let non_torch = overhead::non_torch_gib(tp, overhead::is_nvlink(input.gpu_name.as_deref()));
+    let non_torch = overhead::non_torch_gib(
+        tp,
+        overhead::is_nvlink(input.gpu_name.as_deref()),
+        accounting.communicators_counted,
+    );
     let cuda_graph = if accounting.cuda_graphs_counted && !input.enforce_eager {
         overhead::cuda_graph_gib(f, pp, seqs)
     } else {

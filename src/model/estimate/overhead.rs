@@ -8,15 +8,34 @@ use crate::model::ModelFacts;
 /// vLLM logs it as "non-torch memory"; 0.2-0.3 GiB is what it prints for single-GPU runs.
 pub const NON_TORCH_GIB: f64 = 0.25;
 /// Extra non-torch memory with tensor parallelism over PCIe: NCCL communicator buffers (no
-/// custom all-reduce without peer-to-peer access).
+/// custom all-reduce without peer-to-peer access). Eight L40S over PCIe print 0.21 GiB of
+/// non-torch memory in all with vLLM 0.10.2, which still counts the start-up communicators
+/// (the calibration set's TP 8 point): NCCL over PCIe allocates little.
 pub const NON_TORCH_TP_PCIE_GIB: f64 = 0.125;
-/// Extra non-torch memory with tensor parallelism over NVLink: NCCL buffers (NVLS/NVSwitch
-/// channels) and vLLM's custom all-reduce IPC buffers. vLLM 0.10.2+ prints its non-torch
-/// memory after start-up ("... GiB for non-torch memory"): 1.38 GiB per GPU for a TP 2 run on
-/// H200s with custom all-reduce (against 0.02-0.26 GiB on single GPUs), 0.95 GiB for TP 4 on
-/// B200s; about 1.1 GiB more than at TP 1. Over PCIe, without peer-to-peer custom
-/// all-reduce, eight L40S print 0.21 GiB: NCCL alone adds little.
-pub const NON_TORCH_TP_NVLINK_GIB: f64 = 1.1;
+/// Extra non-torch memory with tensor parallelism over NVLink, vLLM 0.11 and later: the
+/// start-up snapshot follows the distributed initialisation, so what counts is what the
+/// profiling run adds: torch's NCCL communicator for the TP group, created by the first
+/// collective torch runs on that group (the logits all-gather, `DeviceCommunicatorBase::
+/// all_gather`). Measured with `tools/tp_non_torch_memory.py` (2026-11-29, torch 2.11.0,
+/// NCCL 2.28.9, two H200s over NV18, NVLink SHARP off): 616 MiB per rank, 556 MiB with
+/// NCCL's cuMem allocations; vLLM's own communicator and custom all-reduce buffers (850 MiB)
+/// land before the snapshot. A vLLM 0.26.0 start-up log in a public GitHub file (found by its
+/// text in a code index that did not name the repository; GLM-5.2-NVFP4, TP 4 + EP
+/// on four 184.31 GiB B200s, NCCL 2.28.9, FlashInfer's all-reduce workspace besides) prints
+/// "0.95 GiB for non-torch memory": 0.70 over [`NON_TORCH_GIB`].
+pub const NON_TORCH_TP_NVLINK_GIB: f64 = 0.6;
+/// Extra non-torch memory with tensor parallelism over NVLink before vLLM 0.11, whose
+/// start-up snapshot precedes the distributed initialisation: vLLM's own NCCL communicator
+/// (`PyNcclCommunicator`, with its warm-up all-reduce), the custom all-reduce's IPC buffers
+/// and torch's communicator all count. Measured as above: 832 + 18 + 616 = 1,466 MiB (1.43
+/// GiB) per rank with `NCCL_CUMEM_ENABLE=0`, 1.31 GiB with cuMem. A vLLM 0.10.2 start-up
+/// log in a public GitHub file (found the same way; Qwen3-Next-80B-A3B-Instruct, TP 2 on
+/// H200s of 139.81 GiB, NCCL 2.27.3, 2025-10-23) prints "1.38 GiB
+/// for non-torch memory", 1.13 over [`NON_TORCH_GIB`]; 1.25 sits between the two. NVLink
+/// SHARP (NVLS) buffers, which NCCL adds on NVSwitch systems that support multicast, are not
+/// in either figure; vllm PR #25359 reports about 4.5 GiB of NCCL buffers per 80 GB GPU
+/// for a TP deployment, which this does not model.
+pub const NON_TORCH_TP_NVLINK_EAGER_GIB: f64 = 1.25;
 /// CUDA graph pool memory per layer and captured batch size, as vLLM 0.21+ counts it: the
 /// calibration set's vLLM 0.28 points (Qwen3-14B on L40S and L4, 40 layers, 51 sizes) leave
 /// about 0.4 GiB for it beside the activation peak and non-torch memory.
@@ -100,13 +119,17 @@ pub fn cuda_graph_gib(f: &ModelFacts, pp: u64, max_num_seqs: u64) -> f64 {
     cuda_graph_sizes(max_num_seqs) as f64 * layers * CUDA_GRAPH_MIB_PER_LAYER_SIZE / 1024.0
 }
 
-/// Non-torch memory (GiB) of one worker.
-pub fn non_torch_gib(tp: u64, nvlink: bool) -> f64 {
+/// Non-torch memory (GiB) of one worker; `communicators_counted`: the release counts the
+/// NCCL communicators created at start-up ([`Accounting::communicators_counted`]).
+///
+/// [`Accounting::communicators_counted`]: super::Accounting::communicators_counted
+pub fn non_torch_gib(tp: u64, nvlink: bool, communicators_counted: bool) -> f64 {
     NON_TORCH_GIB
-        + match (tp > 1, nvlink) {
-            (false, _) => 0.0,
-            (true, false) => NON_TORCH_TP_PCIE_GIB,
-            (true, true) => NON_TORCH_TP_NVLINK_GIB,
+        + match (tp > 1, nvlink, communicators_counted) {
+            (false, _, _) => 0.0,
+            (true, false, _) => NON_TORCH_TP_PCIE_GIB,
+            (true, true, true) => NON_TORCH_TP_NVLINK_EAGER_GIB,
+            (true, true, false) => NON_TORCH_TP_NVLINK_GIB,
         }
 }
 
