@@ -396,4 +396,24 @@ mod tests {
             assert_eq!(split.is_valid(&serde_json::Value::from(s)), ok, "{s}");
         }
     }
+
+    /// `shm_size` reads sizes as Docker does: at most one ASCII space before the unit.
+    #[test]
+    fn shm_size_takes_one_space_before_the_unit() {
+        let schema = profile_schema().unwrap();
+        let shm =
+            super::compile(&schema["definitions"]["Deploy"]["properties"]["shm_size"]).unwrap();
+        for (s, ok) in [
+            ("16gb", true),
+            ("16 gb", true),
+            ("1.5G", true),
+            ("8", true),
+            ("16  gb", false),
+            ("16\tgb", false),
+            ("16\u{a0}gb", false),
+            ("gb", false),
+        ] {
+            assert_eq!(shm.is_valid(&serde_json::Value::from(s)), ok, "{s:?}");
+        }
+    }
 }
