@@ -12,7 +12,7 @@
 //! slices would not); with DP > 1 each GPU holds 1/(TP x DP) of the experts but 1/TP of the
 //! rest.
 
-use crate::model::{ModelFacts, Quant};
+use crate::model::{ModelFacts, Quant, context_limit};
 
 /// vLLM pads each rank's slice of an mxfp4 expert's intermediate size to a multiple of 256
 /// (`vllm/model_executor/layers/quantization/mxfp4.py`, `round_up(..., 256)`): gpt-oss's
@@ -127,6 +127,18 @@ fn vision(f: &ModelFacts, tp: f64) -> f64 {
     (v.layers as f64 * per_layer + projector) * f.dtype_bytes / tp
 }
 
+/// vLLM's rotary embedding keeps a cos/sin row for every position the model may see, as a
+/// buffer in the model dtype (`cos_sin_cache`, `rotary_embedding/base.py`, 0.33's too), one
+/// per distinct rope, counted in "Model loading took" on every GPU: the context vLLM derives
+/// ([`context_limit`]: linear and dynamic scaling multiply `max_position_embeddings` by the
+/// factor, as `linear_scaling_rope.py`'s `max_len` does; YaRN the original length) times the
+/// rotary dimension. Gemma 3's linear factor of 8 makes it 0.25 GiB; a Llama 3.1 32 MiB.
+/// (Gemma 3's second, local rope of 32 MiB is left out: the facts do not say a model has one.)
+fn rope_cache(f: &ModelFacts) -> f64 {
+    let rotary = f.mla.as_ref().map_or(f.head_dim, |m| m.qk_rope_head_dim);
+    (context_limit(f, None) * rotary) as f64 * f.dtype_bytes
+}
+
 /// Bytes of the weights one worker holds (`ep`: expert-parallel ranks, 0 without).
 pub fn bytes_per_gpu(f: &ModelFacts, tp: u64, pp: u64, ep: u64, layout: Mxfp4Layout) -> f64 {
     let tp_f = tp as f64;
@@ -134,7 +146,7 @@ pub fn bytes_per_gpu(f: &ModelFacts, tp: u64, pp: u64, ep: u64, layout: Mxfp4Lay
         // The checkpoint's own size: every tensor split over TP and PP, closely enough (with
         // DP expert parallelism the experts are split further; the shape decides then).
         if ep <= tp || f.moe.is_none() {
-            return total as f64 / (tp * pp) as f64;
+            return total as f64 / (tp * pp) as f64 + rope_cache(f);
         }
     }
     let layers = f.layers as f64;
@@ -149,5 +161,5 @@ pub fn bytes_per_gpu(f: &ModelFacts, tp: u64, pp: u64, ep: u64, layout: Mxfp4Lay
     } else {
         embed
     };
-    blocks + embed + head + vision(f, tp_f)
+    blocks + embed + head + vision(f, tp_f) + rope_cache(f)
 }
