@@ -3,9 +3,8 @@
 //! Facts are read from a `config.json` (see `config.rs`), whatever its origin: the profile's
 //! `[model]` table laid over the Hugging Face cache or the built-in catalog.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
@@ -136,16 +135,10 @@ pub fn resolve_facts(
         return read_facts(model_id, table, hf_dirs);
     }
     // Once per model and cache directories, however many profiles serve it.
-    type Memo = HashMap<(String, Vec<PathBuf>), Result<ModelFacts, Vec<&'static str>>>;
-    static MEMO: OnceLock<Mutex<Memo>> = OnceLock::new();
-    let key = (model_id.to_string(), hf_dirs.to_vec());
-    // Read under the lock: threads building profiles of one model read it once.
-    let Ok(mut memo) = MEMO.get_or_init(Mutex::default).lock() else {
-        return read_facts(model_id, None, hf_dirs);
-    };
-    memo.entry(key)
-        .or_insert_with(|| read_facts(model_id, None, hf_dirs))
-        .clone()
+    static MEMO: super::memo::Memo<Result<ModelFacts, Vec<&'static str>>> = OnceLock::new();
+    super::memo::once(&MEMO, model_id, hf_dirs, || {
+        read_facts(model_id, None, hf_dirs)
+    })
 }
 
 fn read_facts(

@@ -2,9 +2,8 @@
 //! (`models--ORG--NAME/snapshots/REV/`), with the weight size from
 //! `model.safetensors.index.json` when present.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
@@ -59,16 +58,8 @@ fn snapshot(repo: &Path) -> Option<PathBuf> {
 /// Memoised per process: 1,000 profiles of one model probe the cache directories once, not
 /// 1,000 times (a run reads a cache that does not change under it).
 pub fn from_hf_cache(model_id: &str, dirs: &[PathBuf]) -> Option<CacheEntry> {
-    type Memo = HashMap<(String, Vec<PathBuf>), Option<CacheEntry>>;
-    static MEMO: OnceLock<Mutex<Memo>> = OnceLock::new();
-    let key = (model_id.to_string(), dirs.to_vec());
-    // Probed under the lock: threads loading profiles of one model probe it once.
-    let Ok(mut memo) = MEMO.get_or_init(Mutex::default).lock() else {
-        return probe(model_id, dirs);
-    };
-    memo.entry(key)
-        .or_insert_with(|| probe(model_id, dirs))
-        .clone()
+    static MEMO: super::memo::Memo<Option<CacheEntry>> = OnceLock::new();
+    super::memo::once(&MEMO, model_id, dirs, || probe(model_id, dirs))
 }
 
 /// A model's flattened config, checkpoint size and where they were found.

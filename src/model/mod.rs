@@ -12,6 +12,7 @@ mod config;
 mod estimate;
 mod facts;
 mod hf_cache;
+mod memo;
 mod table;
 #[cfg(test)]
 mod tests;
