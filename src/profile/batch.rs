@@ -78,10 +78,7 @@ impl Loader<'_> {
         };
         self.diags.extend(findings.into_vec());
         let parsed = parsed.map(Rc::new);
-        let seen = parsed
-            .as_ref()
-            .map_or(Seen::Failed, |p| Seen::Kept(Rc::clone(p)));
-        self.files.insert(path.to_path_buf(), seen);
+        self.files.insert(path.to_path_buf(), Seen::of(&parsed));
         Some(parsed)
     }
 }
@@ -117,10 +114,8 @@ fn threads() -> usize {
 /// `f` over `items` on every core (scoped threads over equal chunks), results in order.
 /// Small inputs stay on this thread: a thread costs more than a few profiles.
 fn parallel_map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
-    if items.len() < 32 {
-        return items.into_iter().map(f).collect();
-    }
-    let threads = threads();
+    // The thread count is asked only for inputs worth threads (it reads the cgroup files).
+    let threads = if items.len() < 32 { 1 } else { threads() };
     if threads < 2 {
         return items.into_iter().map(f).collect();
     }

@@ -55,6 +55,15 @@ pub(super) enum Seen {
     },
 }
 
+impl Seen {
+    /// What to remember of a file just parsed: its tree, or that it failed.
+    pub(super) fn of(parsed: &Option<Rc<Parsed>>) -> Seen {
+        parsed
+            .as_ref()
+            .map_or(Seen::Failed, |p| Seen::Kept(Rc::clone(p)))
+    }
+}
+
 /// A profile's files merged into one tree, not yet built (see [`Merged::build`]).
 #[derive(Debug)]
 pub struct Merged {
@@ -116,12 +125,7 @@ impl<'p> Loader<'p> {
                 let mut quiet = Diagnostics::default();
                 let parsed = load::parse(file, self.sources, &mut quiet)
                     .map(|node| Rc::new(Parsed { file, node, valid }));
-                self.files.insert(
-                    key,
-                    parsed
-                        .as_ref()
-                        .map_or(Seen::Failed, |p| Seen::Kept(Rc::clone(p))),
-                );
+                self.files.insert(key, Seen::of(&parsed));
                 return Ok(parsed);
             }
             None => {}
@@ -139,10 +143,7 @@ impl<'p> Loader<'p> {
                 }
             },
         };
-        let seen = parsed
-            .as_ref()
-            .map_or(Seen::Failed, |p| Seen::Kept(Rc::clone(p)));
-        self.files.insert(key, seen);
+        self.files.insert(key, Seen::of(&parsed));
         Ok(parsed)
     }
 
