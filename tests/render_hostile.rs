@@ -24,6 +24,19 @@ fn refused(extra: &str, field: &str) {
     assert!(!dir.path().join("deploy").exists());
 }
 
+/// `extends = "_b"` plus `extra`, rendered with exit 0; the scratch project, to read back.
+fn rendered(extra: &str) -> tempfile::TempDir {
+    let dir = scratch();
+    write(
+        dir.path(),
+        "profiles/q.toml",
+        &format!("extends = \"_b\"\n{extra}"),
+    );
+    let out = vprof(dir.path(), &["render", "q", "--yes"]);
+    assert_eq!(code(&out), 0, "{extra}: {}", shown(&out));
+    dir
+}
+
 #[test]
 fn hf_cache_cannot_choose_the_mount_point() {
     refused("[deploy]\nhf_cache = \"/srv/hf:/etc\"\n", "deploy.hf_cache");
@@ -51,14 +64,9 @@ fn bind_address_and_volumes_are_checked() {
     refused("[deploy]\nvolumes = [\"/x:/etc:/y\"]\n", "deploy.volumes.0");
     refused("[deploy]\nvolumes = [\"data\"]\n", "deploy.volumes.0");
     // Valid forms still render.
-    let dir = scratch();
-    write(
-        dir.path(),
-        "profiles/q.toml",
-        "extends = \"_b\"\n[deploy]\nbind_address = \"127.0.0.1\"\nvolumes = [\"./data:/data:ro\"]\nhf_cache = \"/srv/hf\"\n",
+    rendered(
+        "[deploy]\nbind_address = \"127.0.0.1\"\nvolumes = [\"./data:/data:ro\"]\nhf_cache = \"/srv/hf\"\n",
     );
-    let out = vprof(dir.path(), &["render", "q", "--yes"]);
-    assert_eq!(code(&out), 0, "{}", shown(&out));
 }
 
 #[test]
@@ -154,14 +162,9 @@ fn env_names_are_names_yaml_can_hold() {
 /// deploy/q/.cache instead.
 #[test]
 fn every_relative_volume_source_is_anchored_at_the_project_root() {
-    let dir = scratch();
-    write(
-        dir.path(),
-        "profiles/q.toml",
-        "extends = \"_b\"\n[deploy]\nhf_cache = \".hf\"\nvolumes = [\"..:/up\", \".cache:/c:ro\", \"./data:/data\", \".:/root-dir\"]\n",
+    let dir = rendered(
+        "[deploy]\nhf_cache = \".hf\"\nvolumes = [\"..:/up\", \".cache:/c:ro\", \"./data:/data\", \".:/root-dir\"]\n",
     );
-    let out = vprof(dir.path(), &["render", "q", "--yes"]);
-    assert_eq!(code(&out), 0, "{}", shown(&out));
     let compose = std::fs::read_to_string(dir.path().join("deploy/q/compose.yaml")).unwrap();
     for volume in [
         "- \"../../.hf:/root/.cache/huggingface\"\n",
